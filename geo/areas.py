@@ -1,0 +1,105 @@
+"""The 2024 area hierarchy: land, RHF, helsefellesskap, fylke and kommune."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+AREAS_FILE = Path(__file__).with_name("areas_2024.csv")
+LEVELS = ("land", "rhf", "helsefellesskap", "fylke", "kommune")
+LEVEL_TITLES = {
+    "land": "Hele landet",
+    "rhf": "Regionalt helseforetak",
+    "helsefellesskap": "Helsefellesskap",
+    "fylke": "Fylke",
+    "kommune": "Kommune",
+}
+NATIONAL_CODE = "NO"
+PARENT_COLUMNS = {
+    "rhf": "rhf_code",
+    "helsefellesskap": "helsefellesskap_code",
+    "fylke": "fylke_code",
+}
+
+
+@lru_cache(maxsize=1)
+def load_areas() -> pd.DataFrame:
+    """All 397 areas; kommuner carry their parents' codes and 2024 facts."""
+    return pd.read_csv(
+        AREAS_FILE,
+        dtype={"code": str, "population_2024": "Int64"},
+        keep_default_na=False,
+        na_values={
+            "population_2024": [""],
+            "area_km2": [""],
+            "lon": [""],
+            "lat": [""],
+            "bbox_min_lon": [""],
+            "bbox_min_lat": [""],
+            "bbox_max_lon": [""],
+            "bbox_max_lat": [""],
+        },
+    )
+
+
+def kommuner() -> pd.DataFrame:
+    areas = load_areas()
+    return areas[areas["level"] == "kommune"].reset_index(drop=True)
+
+
+def kommune_membership() -> pd.DataFrame:
+    """Long table (kommune_code, area_code, level): which aggregates each kommune counts towards."""
+    k = kommuner()
+    parts = [pd.DataFrame({"kommune_code": k["code"], "area_code": NATIONAL_CODE, "level": "land"})]
+    for level, column in PARENT_COLUMNS.items():
+        parts.append(
+            pd.DataFrame({"kommune_code": k["code"], "area_code": k[column], "level": level})
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def aggregate_relations() -> list[tuple[str, list[str]]]:
+    """Every additive identity between areas: (total, parts) where total = sum of parts.
+
+    Each aggregate equals the sum of its kommuner; RHF also equals the sum of its
+    helsefellesskap, and land equals the sum of its RHF, helsefellesskap or fylker.
+    """
+    areas = load_areas()
+    membership = kommune_membership()
+    relations = [
+        (code, sorted(group["kommune_code"]))
+        for code, group in membership.groupby("area_code", sort=True)
+    ]
+    hf = areas[areas["level"] == "helsefellesskap"]
+    for rhf_code, group in hf.groupby("rhf_code", sort=True):
+        relations.append((rhf_code, sorted(group["code"])))
+    for level in ("rhf", "helsefellesskap", "fylke"):
+        relations.append((NATIONAL_CODE, sorted(areas.loc[areas["level"] == level, "code"])))
+    return relations
+
+
+def area_names() -> dict[str, str]:
+    areas = load_areas()
+    return dict(zip(areas["code"], areas["name"], strict=True))
+
+
+def areas_at_level(level: str) -> pd.DataFrame:
+    areas = load_areas()
+    return areas[areas["level"] == level].reset_index(drop=True)
+
+
+def kommuner_in(area_code: str) -> list[str]:
+    """Kommune codes that make up an area (the kommune itself for a kommune)."""
+    membership = kommune_membership()
+    codes = membership.loc[membership["area_code"] == area_code, "kommune_code"]
+    if codes.empty and area_code in set(kommuner()["code"]):
+        return [area_code]
+    return sorted(codes)
+
+
+def helsefellesskap_of(kommune_code: str) -> str | None:
+    k = kommuner()
+    match = k.loc[k["code"] == kommune_code, "helsefellesskap_code"]
+    return None if match.empty else str(match.iloc[0])
