@@ -1,0 +1,82 @@
+"""Aggregation by summing counts: totals over sex, age bands and areas.
+
+Rates are never averaged: an aggregate's value is always its summed numerator over its
+summed denominator, computed afterwards from these sums.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
+TOTAL = "alle"
+
+
+def _sum_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sums per group, with a count of parts; a part without a number makes the sum unknown."""
+    groups = cells.groupby(keys, sort=False, observed=True)
+    summed = groups[["numerator", "denominator"]].sum(min_count=1)
+    missing = (
+        cells[["numerator", "denominator"]]
+        .isna()
+        .groupby([cells[k] for k in keys], sort=False, observed=True)
+        .any()
+    )
+    # Column by column, so a measure without a denominator (kroner) still sums its numerator.
+    summed = summed.mask(missing.reindex(summed.index))
+    summed["members"] = groups.size()
+    return summed[summed["numerator"].notna()].reset_index()
+
+
+def add_total(cells: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Add the 'alle' row of ``dimension`` (sex or age_band) where only its parts exist."""
+    parts = cells[cells[dimension] != TOTAL]
+    if parts.empty:
+        return cells
+    other = [k for k in KEYS if k != dimension]
+    have_total = cells.loc[cells[dimension] == TOTAL, other].drop_duplicates()
+    totals = _sum_counts(parts, other).drop(columns="members").assign(**{dimension: TOTAL})
+    totals = totals.merge(have_total, on=other, how="left", indicator=True)
+    totals = totals[totals["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([cells, totals[cells.columns.intersection(totals.columns)]], ignore_index=True)
+
+
+def add_area_aggregates(
+    cells: pd.DataFrame, membership: pd.DataFrame, require_complete: bool = False
+) -> pd.DataFrame:
+    """Add a row for every parent area (land, RHF, helsefellesskap, fylke) of the kommune rows.
+
+    ``membership`` has columns kommune_code, area_code. With ``require_complete`` an aggregate
+    is only formed when every one of its kommuner is present, so a partial file never yields
+    a misleadingly small helsefellesskap or national total. Aggregates already present in
+    ``cells`` are kept as given.
+    """
+    kommune_codes = set(membership["kommune_code"])
+    kommune_cells = cells[cells["area_code"].isin(kommune_codes)]
+    if kommune_cells.empty:
+        return cells
+    joined = kommune_cells.merge(
+        membership[["kommune_code", "area_code"]].rename(
+            columns={"area_code": "parent_code", "kommune_code": "area_code"}
+        ),
+        on="area_code",
+    )
+    slice_keys = ["indicator_id", "year", "sex", "age_band"]
+    aggregates = _sum_counts(joined.drop(columns="area_code"), [*slice_keys, "parent_code"])
+    aggregates = aggregates.rename(columns={"parent_code": "area_code"})
+    if require_complete:
+        expected = membership.groupby("area_code").size().rename("expected").reset_index()
+        aggregates = aggregates.merge(expected, on="area_code")
+        aggregates = aggregates[aggregates["members"] == aggregates["expected"]]
+    existing = cells[KEYS]
+    aggregates = aggregates.merge(existing, on=KEYS, how="left", indicator=True)
+    aggregates = aggregates[aggregates["_merge"] == "left_only"]
+    return pd.concat(
+        [
+            cells,
+            aggregates[
+                ["indicator_id", "area_code", "year", "sex", "age_band", "numerator", "denominator"]
+            ],
+        ],
+        ignore_index=True,
+    )
