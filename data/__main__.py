@@ -1,0 +1,124 @@
+"""Command line for the store: ``python -m data demo|import|export|info``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from data import store
+from data.exporter import FORMATS, ExportFilter, export_bytes
+from geo.areas import LEVELS
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 (sqlalchemy Engine)
+    return store.get_engine(args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data.demo import build_demo_store
+
+    engine = _engine(args)
+    print(f"Bygger demodata i {store.describe_url(str(engine.url))}")
+    build_demo_store(engine, seed=args.seed)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from data.importer import import_file
+
+    engine = _engine(args)
+    result = import_file(engine, args.file, progress=print)
+    if result.outcome == "avvist":
+        print(
+            f"Importen ble avvist; ingenting er endret i lageret ({len(result.errors)} feil):",
+            file=sys.stderr,
+        )
+        for line in result.error_lines():
+            print("  " + line, file=sys.stderr)
+        return 1
+    print(
+        f"{result.file_name}: {result.outcome} ({result.rows_in:,} rader inn, "
+        f"{result.rows_written:,} skrevet, {result.message})."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    filters = ExportFilter(
+        indicator_ids=tuple(args.indicator or ()),
+        level=args.level,
+        area_codes=tuple(args.area or ()),
+        years=tuple(args.year or ()),
+    )
+    content, rows = export_bytes(engine, filters, args.format)
+    Path(args.out).write_bytes(content)
+    print(f"Skrev {rows:,} rader til {args.out} ({args.format}).")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from data.queries import import_history, store_summary
+
+    engine = _engine(args)
+    meta = store.get_meta(engine)
+    summary = store_summary(engine)
+    print(f"Lager: {store.describe_url(str(engine.url))}")
+    print(f"Skjemaversjon: {meta.get('schema_version')}")
+    if meta.get("synthetic") == "true":
+        print("MERK: " + meta.get("synthetic_notice", "syntetiske demodata"))
+    print(f"Observasjoner: {summary['rows']:,} ({summary['suppressed']:,} prikket)")
+    print(
+        f"Indikatorer: {summary['indicators']}, områder: {summary['areas']}, "
+        f"år: {summary['first_year']}–{summary['last_year']}"
+    )
+    history = import_history(engine, limit=5)
+    for row in history.itertuples():
+        print(
+            f"Import {row.started_at:%Y-%m-%d %H:%M} {row.file_name}: {row.outcome} "
+            f"({row.rows_in} inn, {row.rows_written} skrevet)"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m data", description="Samhandlingsbarometerets datalager."
+    )
+    db_help = f"database-URL (standard: ${store.ENV_VAR}, ellers den innebygde SQLite-filen)"
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="bygg lageret med syntetiske demodata")
+    demo.add_argument("--db", help=db_help)
+    demo.add_argument("--seed", type=int, default=2024, help="frø for tilfeldige tall")
+    demo.set_defaults(run=cmd_demo)
+
+    imp = sub.add_parser("import", help="importer en ryddig CSV- eller XLSX-fil")
+    imp.add_argument("file", help="filen som skal importeres")
+    imp.add_argument("--db", help=db_help)
+    imp.set_defaults(run=cmd_import)
+
+    exp = sub.add_parser("export", help="eksporter filtrerte observasjoner")
+    exp.add_argument("--db", help=db_help)
+    exp.add_argument("--out", required=True, help="filen som skal skrives")
+    exp.add_argument("--format", choices=list(FORMATS), default="csv")
+    exp.add_argument("--indicator", nargs="*", help="indikator-id-er")
+    exp.add_argument("--level", choices=list(LEVELS))
+    exp.add_argument("--area", nargs="*", help="områdekoder")
+    exp.add_argument("--year", nargs="*", type=int, help="år")
+    exp.set_defaults(run=cmd_export)
+
+    info = sub.add_parser("info", help="vis hva som er i lageret")
+    info.add_argument("--db", help=db_help)
+    info.set_defaults(run=cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Tables of the store. SQLAlchemy Core, so the same definitions run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("level", String(20), nullable=False, index=True),
+    Column("parent_code", String(8)),
+    Column("helsefellesskap_code", String(8)),
+    Column("fylke_code", String(8)),
+    Column("rhf_code", String(8)),
+    Column("population_2024", Integer),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("patient_group", String(32), nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("multiplier", Float, nullable=False),
+    Column("polarity", String(20), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("suppression_threshold", Integer, nullable=False),
+    Column("definition_json", Text, nullable=False),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("indicator_id", String(64), nullable=False),
+    Column("area_code", String(8), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sex", String(8), nullable=False),
+    Column("age_band", String(16), nullable=False),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("value", Float),
+    Column("ci_low", Float),
+    Column("ci_high", Float),
+    Column("suppressed", Boolean, nullable=False),
+    Column("suppression_reason", Text),
+    UniqueConstraint("indicator_id", "year", "sex", "age_band", "area_code", name="uq_obs_slice"),
+    # One area's series and latest values for all indicators (barometer, time series).
+    Index("ix_obs_area", "area_code", "sex", "age_band", "indicator_id", "year"),
+)
+
+import_log = Table(
+    "import_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("rows_in", Integer, nullable=False),
+    Column("rows_written", Integer, nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("message", Text),
+)
+
+boundaries = Table(
+    "boundaries",
+    metadata,
+    Column("level", String(20), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("geojson", Text, nullable=False),
+)
+
+OBSERVATION_COLUMNS = [
+    "indicator_id",
+    "area_code",
+    "year",
+    "sex",
+    "age_band",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "suppression_reason",
+]

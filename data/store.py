@@ -1,0 +1,191 @@
+"""Connecting to the store, keeping its schema current, and writing to it.
+
+The embedded SQLite file is the default; ``SAMHANDLING_DB_URL`` (or ``--db``) points the
+same code at PostgreSQL for a shared deployment.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+
+from data import schema
+from data.migrations import CURRENT_VERSION, upgrade
+
+DEFAULT_DB_FILE = Path(__file__).with_name("samhandling.sqlite")
+ENV_VAR = "SAMHANDLING_DB_URL"
+
+
+def default_url() -> str:
+    return os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_DB_FILE}"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain PostgreSQL URLs (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def describe_url(url: str) -> str:
+    """The URL without a password, for showing on pages and in logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    return Path(engine.url.database) if is_sqlite(engine) and engine.url.database else None
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """An engine whose store has the current schema (created or upgraded if needed)."""
+    url = normalise_url(url or default_url())
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    upgrade(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.close()
+
+
+def get_meta(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.store_meta.c.key, schema.store_meta.c.value)).all()
+    return dict(rows)
+
+
+def set_meta(conn: Connection, values: dict[str, str]) -> None:
+    table = schema.store_meta
+    for key, value in values.items():
+        conn.execute(table.delete().where(table.c.key == key))
+        conn.execute(table.insert().values(key=key, value=value))
+
+
+def is_synthetic(engine: Engine) -> bool:
+    return get_meta(engine).get("synthetic") == "true"
+
+
+def sync_reference_tables(conn: Connection) -> None:
+    """Write the area hierarchy and the indicator catalogue the code knows into the store."""
+    from geo.areas import load_areas
+    from indicators.catalogue import load_catalogue
+
+    areas = load_areas()
+    parent = areas["helsefellesskap_code"].where(areas["level"] == "kommune", areas["rhf_code"])
+    parent = parent.where(areas["level"] != "fylke", "NO").where(areas["level"] != "rhf", "NO")
+    area_rows = [
+        {
+            "code": row.code,
+            "name": row.name,
+            "level": row.level,
+            "parent_code": p or None,
+            "helsefellesskap_code": row.helsefellesskap_code or None,
+            "fylke_code": row.fylke_code or None,
+            "rhf_code": row.rhf_code or None,
+            "population_2024": None if pd.isna(row.population_2024) else int(row.population_2024),
+        }
+        for row, p in zip(areas.itertuples(index=False), parent, strict=True)
+    ]
+    conn.execute(schema.areas.delete())
+    conn.execute(schema.areas.insert(), area_rows)
+    indicator_rows = [
+        {
+            "id": ind.id,
+            "title": ind.title,
+            "patient_group": ind.patient_group,
+            "measure": ind.measure,
+            "unit": ind.unit,
+            "multiplier": float(ind.multiplier),
+            "polarity": ind.polarity,
+            "source": ind.source,
+            "suppression_threshold": ind.suppression_threshold,
+            "definition_json": json.dumps(asdict(ind), ensure_ascii=False, default=str),
+        }
+        for ind in load_catalogue().values()
+    ]
+    conn.execute(schema.indicators.delete())
+    conn.execute(schema.indicators.insert(), indicator_rows)
+
+
+def delete_slices(conn: Connection, slices: list[tuple[str, int]]) -> None:
+    """Remove whole indicator-years, which an import or the demo then writes anew."""
+    if slices:
+        conn.execute(
+            text("DELETE FROM observations WHERE indicator_id = :i AND year = :y"),
+            [{"i": i, "y": int(y)} for i, y in slices],
+        )
+
+
+def write_observations(conn: Connection, frame: pd.DataFrame) -> int:
+    """Bulk-insert observation rows: COPY on PostgreSQL, executemany on SQLite."""
+    if frame.empty:
+        return 0
+    frame = frame[schema.OBSERVATION_COLUMNS]
+    columns = ", ".join(schema.OBSERVATION_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False)
+        raw = conn.connection.driver_connection
+        statement = f"COPY observations ({columns}) FROM STDIN WITH (FORMAT csv)"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(buffer.getvalue())
+    else:
+        placeholders = ", ".join("?" for _ in schema.OBSERVATION_COLUMNS)
+        records = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+        conn.exec_driver_sql(
+            f"INSERT INTO observations ({columns}) VALUES ({placeholders})", list(records)
+        )
+    return len(frame)
+
+
+def save_boundaries(engine: Engine, level: str, feature_collection: dict, source: str) -> None:
+    """Keep official boundaries in the store, so every app instance on it draws the same map."""
+    table = schema.boundaries
+    with engine.begin() as conn:
+        conn.execute(table.delete().where(table.c.level == level))
+        conn.execute(
+            table.insert().values(
+                level=level,
+                source=source,
+                loaded_at=datetime.now(UTC),
+                geojson=json.dumps(feature_collection, separators=(",", ":"), ensure_ascii=False),
+            )
+        )
+
+
+def load_boundaries(engine: Engine, level: str) -> dict | None:
+    """The stored boundaries with their source, or None when none were loaded."""
+    table = schema.boundaries
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(table.c.geojson, table.c.source).where(table.c.level == level)
+        ).first()
+    if row is None:
+        return None
+    collection = json.loads(row.geojson)
+    collection["source"] = row.source
+    return collection
+
+
+__all__ = ["CURRENT_VERSION", "get_engine", "load_boundaries", "save_boundaries"]
