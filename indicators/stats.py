@@ -155,3 +155,10 @@ def variation_ratio(values: ArrayLike) -> float:
     v = _floats(values).ravel()
     v = v[np.isfinite(v) & (v > 0)]
     return float(v.max() / v.min()) if v.size >= 2 else float("nan")
+
+
+def judge_against_national(
+    value: ArrayLike, ci_low: ArrayLike, ci_high: ArrayLike, national: float, polarity: str
+) -> np.ndarray:
+    """One call for every page: compare with the national value, then read it by polarity."""
+    return judge(compare_with_reference(value, ci_low, ci_high, national), polarity)

@@ -69,3 +69,21 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} finnes ikke (referansefilene ligger utenfor repoet)")
     return SHARED
+
+
+@pytest.fixture
+def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Factory: run the real app on the demo store at a page, with query parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(store.ENV_VAR, demo_db_url)
+
+    def run(page: str | None = None, params: dict[str, str] | None = None, timeout: float = 60):
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        if page:
+            at.switch_page(page)
+        return at.run()
+
+    return run

@@ -1,0 +1,89 @@
+"""Samhandlingsbarometeret: entry point. `streamlit run app.py` (or ./run.sh)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data import store
+from ui import data
+from ui.layout import sidebar_store_info
+
+st.set_page_config(
+    page_title="Samhandlingsbarometeret",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page(
+        "pages/barometer.py",
+        title="Barometer",
+        icon=":material/speed:",
+        default=True,
+        url_path="barometer",
+    ),
+    st.Page("pages/kart.py", title="Kart", icon=":material/map:", url_path="kart"),
+    st.Page(
+        "pages/tidsserier.py",
+        title="Tidsserier",
+        icon=":material/show_chart:",
+        url_path="tidsserier",
+    ),
+    st.Page(
+        "pages/sammenlign.py",
+        title="Sammenlign",
+        icon=":material/bar_chart:",
+        url_path="sammenlign",
+    ),
+    st.Page(
+        "pages/pasientgrupper.py",
+        title="Pasientgrupper",
+        icon=":material/groups:",
+        url_path="pasientgrupper",
+    ),
+    st.Page(
+        "pages/data_og_eksport.py",
+        title="Data og eksport",
+        icon=":material/download:",
+        url_path="data",
+    ),
+    st.Page(
+        "pages/om_indikatorene.py",
+        title="Om indikatorene",
+        icon=":material/menu_book:",
+        url_path="om",
+    ),
+    st.Page(
+        "pages/presentasjon.py",
+        title="Presentasjonsmodus",
+        icon=":material/slideshow:",
+        url_path="presentasjon",
+    ),
+]
+
+
+def ensure_store_has_data() -> bool:
+    """On a fresh machine the embedded store is empty: build the demo there, with progress."""
+    if data.summary()["rows"] > 0:
+        return True
+    url = str(data.engine().url)
+    if url != store.normalise_url(store.default_url()) or not store.is_sqlite(data.engine()):
+        st.error(
+            f"Datalageret `{data.url_description()}` er tomt. Last inn data med "
+            "`python -m data import FIL` eller demodata med `python -m data demo`."
+        )
+        return False
+    from data.demo import build_demo_store
+
+    with st.status("Første oppstart: lager syntetiske demodata (om lag 20 sekunder) …") as status:
+        build_demo_store(data.engine(), progress=status.write)
+        status.update(label="Demodata er klare.", state="complete")
+    st.cache_data.clear()
+    return True
+
+
+navigation = st.navigation(PAGES, position="sidebar")
+if ensure_store_has_data():
+    sidebar_store_info()
+    navigation.run()

@@ -1,0 +1,34 @@
+"""Norwegian number formatting for text (charts use Plotly's separators)."""
+
+from __future__ import annotations
+
+import math
+
+from indicators.catalogue import Indicator
+
+THIN_SPACE = "\u202f"
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """1234.5 → '1 234,5' (narrow no-break space for thousands, decimal comma)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def with_unit(value: float | None, indicator: Indicator) -> str:
+    text = number(value, indicator.decimals)
+    if text == "–":
+        return text
+    if indicator.unit == "%":
+        return f"{text} %"
+    if indicator.unit == "kroner":
+        return f"{number(value, 0)} kr"
+    return f"{text} {indicator.unit}"
+
+
+def interval(low: float | None, high: float | None, indicator: Indicator) -> str:
+    if low is None or high is None or any(math.isnan(v) for v in (low, high)):
+        return ""
+    return f"{number(low, indicator.decimals)}–{number(high, indicator.decimals)}"

@@ -1,0 +1,60 @@
+"""Colours and chart defaults: colour-blind-safe, high contrast, readable on a big screen."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Judgements against the national value (Fingertips-style, colour-blind safe: blue/orange,
+# never red/green), each with a symbol so colour is never the only cue.
+JUDGEMENT_COLOURS = {
+    "better": "#1A5FB4",
+    "similar": "#C9C9C9",
+    "worse": "#E66100",
+    "higher": "#5E3C99",
+    "lower": "#B2ABD2",
+    "not_tested": "#FFFFFF",
+}
+JUDGEMENT_SYMBOLS = {
+    "better": "▲",
+    "similar": "●",
+    "worse": "▼",
+    "higher": "△",
+    "lower": "▽",
+    "not_tested": "○",
+}
+JUDGEMENT_ORDER = ["better", "similar", "worse", "higher", "lower", "not_tested"]
+SUPPRESSED_COLOUR = "#EDEDED"
+NATIONAL_COLOUR = "#222222"
+HF_COLOUR = "#6F6F6F"
+AREA_COLOURS = ["#1A5FB4", "#E66100", "#5E3C99", "#2D7D46", "#A51D2D", "#986A44", "#0E7C86"]
+VALUE_SCALE = "Blues"
+FONT_FAMILY = "Source Sans Pro, Source Sans 3, Arial, sans-serif"
+# Plotly's number separators: decimal comma and a space for thousands, as in Norwegian.
+SEPARATORS = ", "
+
+
+def base_layout(fig: go.Figure, height: int | None = None, big: bool = False) -> go.Figure:
+    """Shared look: Norwegian number format, legible fonts, no clutter."""
+    fig.update_layout(
+        separators=SEPARATORS,
+        font={"family": FONT_FAMILY, "size": 20 if big else 14, "color": "#1F1F1F"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"size": 16 if big else 13}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(gridcolor="#E5E5E5", zeroline=False)
+    fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
+    return fig
+
+
+# Offline: the mode bar loads nothing from outside; PNG download keeps Norwegian file names.
+def chart_config(filename: str) -> dict:
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    }
