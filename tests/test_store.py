@@ -1,0 +1,101 @@
+"""The store: schema versions, URLs, boundaries, and the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from data import store
+from data.migrations import CURRENT_VERSION, StoreVersionError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_new_store_gets_the_current_schema_version(empty_engine):
+    assert store.get_meta(empty_engine)["schema_version"] == str(CURRENT_VERSION)
+
+
+def test_opening_a_current_store_writes_nothing(tmp_path):
+    db = tmp_path / "s.sqlite"
+    store.get_engine(f"sqlite:///{db}").dispose()
+    before = db.read_bytes()
+    store.get_engine(f"sqlite:///{db}").dispose()
+    assert db.read_bytes() == before
+
+
+def test_a_store_from_a_newer_app_is_refused(empty_engine):
+    with empty_engine.begin() as conn:
+        conn.execute(text("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'"))
+    with pytest.raises(StoreVersionError, match="skjemaversjon 99"):
+        store.get_engine(str(empty_engine.url))
+
+
+def test_an_old_store_is_upgraded(tmp_path):
+    db = tmp_path / "old.sqlite"
+    engine = store.get_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM store_meta WHERE key = 'schema_version'"))
+    assert store.get_meta(store.get_engine(f"sqlite:///{db}"))["schema_version"] == str(
+        CURRENT_VERSION
+    )
+
+
+def test_plain_postgres_urls_use_psycopg3():
+    assert store.normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store.describe_url("postgresql+psycopg://u:secret@h/db").count("secret") == 0
+
+
+def test_default_url_follows_the_environment(monkeypatch):
+    monkeypatch.setenv(store.ENV_VAR, "sqlite:////tmp/elsewhere.sqlite")
+    assert store.default_url() == "sqlite:////tmp/elsewhere.sqlite"
+    monkeypatch.delenv(store.ENV_VAR)
+    assert store.default_url().endswith("data/samhandling.sqlite")
+
+
+def test_boundaries_round_trip(empty_engine):
+    fc = {"type": "FeatureCollection", "features": []}
+    assert store.load_boundaries(empty_engine, "kommune") is None
+    store.save_boundaries(empty_engine, "kommune", fc, "test © Kartverket")
+    loaded = store.load_boundaries(empty_engine, "kommune")
+    assert loaded["features"] == [] and loaded["source"] == "test © Kartverket"
+
+
+def run_cli(*args: str, db: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "data", *args] + (["--db", db] if db else [])
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_help_lists_the_commands():
+    out = run_cli("--help").stdout
+    for command in ("demo", "import", "export", "info"):
+        assert command in out
+
+
+def test_cli_export_info_and_a_rejected_import(demo_db_url, tmp_path):
+    out = tmp_path / "x.csv"
+    result = run_cli(
+        "export",
+        "--out",
+        str(out),
+        "--indicator",
+        "kad_bruk",
+        "--level",
+        "helsefellesskap",
+        "--year",
+        "2024",
+        "2023",
+        db=demo_db_url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Skrev 114 rader" in result.stdout  # 19 helsefellesskap × 3 sexes × 2 years
+    info = run_cli("info", db=demo_db_url)
+    assert "Syntetiske demodata" in info.stdout and "Observasjoner:" in info.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator_id,area_code,year,value\nfinnes_ikke,0301,2024,1\n", encoding="utf-8")
+    rejected = run_cli("import", str(bad), db=demo_db_url)
+    assert rejected.returncode == 1
+    assert "bad.csv, rad 2, kolonne indicator_id: ukjent indikator «finnes_ikke»" in rejected.stderr
