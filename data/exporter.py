@@ -120,8 +120,14 @@ def _formatted(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
         )
     out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
     out["suppression_reason"] = out["suppression_reason"].fillna("")
+    return _neutralised(out)
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text column made safe from spreadsheet formulas (pandas 3 text is not object)."""
+    out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(neutralise_formula)
     return out
 
@@ -146,11 +152,8 @@ def export_bytes(engine: Engine, filters: ExportFilter, fmt: str) -> tuple[bytes
 
 def _xlsx_bytes(frame: pd.DataFrame, header: list[str]) -> bytes:
     """Data on the first sheet with real numbers; the metadata on a second sheet."""
-    data = frame.copy()
-    data["suppressed"] = data["suppressed"].map({True: "true", False: "false"})
-    for column in data.columns:
-        if data[column].dtype == object:
-            data[column] = data[column].map(neutralise_formula)
+    data = frame.assign(suppressed=frame["suppressed"].map({True: "true", False: "false"}))
+    data = _neutralised(data)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         data.to_excel(writer, sheet_name="Data", index=False)

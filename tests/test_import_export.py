@@ -207,3 +207,18 @@ def test_exported_file_imports_back_unchanged(demo_engine, tmp_path):
     a = fetch_observations(demo_engine, indicator_ids=["kad_bruk"], years=[2024])
     b = fetch_observations(fresh, indicator_ids=["kad_bruk"], years=[2024])
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_formula_in_imported_text_is_neutralised_in_every_export_format(empty_engine, tmp_path):
+    source = tmp_path / "formel.csv"
+    source.write_text(
+        "indicator_id,area_code,year,numerator,denominator,suppressed,suppression_reason\n"
+        'kad_bruk,0301,2024,,,true,"=HYPERLINK(""http://x"",""klikk"")"\n',
+        encoding="utf-8",
+    )
+    assert import_file(empty_engine, source).outcome == "importert"
+    filters = ExportFilter(indicator_ids=("kad_bruk",))
+    for fmt in ("csv", "csv-no", "xlsx"):
+        table = read_export(io.BytesIO(export_bytes(empty_engine, filters, fmt)[0]), fmt)
+        reason = table.loc[table.area_code == "0301", "suppression_reason"].iloc[0]
+        assert reason.startswith("'="), (fmt, reason)
