@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from indicators.catalogue import load_catalogue
 
 MAX_ERRORS_SHOWN = 20
 FIRST_YEAR = 1990
+REJECTION_LOG_ENV = "SAMHANDLING_IMPORT_LOG"
 ROW_KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
 
 
@@ -220,7 +222,12 @@ def _file_hash(path: Path) -> str:
 
 
 def rejection_log_path(engine: Engine) -> Path:
-    """Rejected attempts are logged beside the store, so a rejection leaves the store untouched."""
+    """Rejected attempts are logged beside the store, so a rejection leaves the store untouched.
+
+    ``SAMHANDLING_IMPORT_LOG`` names another file, e.g. for a PostgreSQL deployment.
+    """
+    if os.environ.get(REJECTION_LOG_ENV):
+        return Path(os.environ[REJECTION_LOG_ENV])
     db_file = store.sqlite_path(engine)
     if db_file is not None:
         return db_file.with_name(db_file.name + ".import-log.jsonl")

@@ -77,6 +77,7 @@ def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv(store.ENV_VAR, demo_db_url)
+    clear_streamlit_caches()
 
     def run(page: str | None = None, params: dict[str, str] | None = None, timeout: float = 60):
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
@@ -87,3 +88,11 @@ def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
         return at.run()
 
     return run
+
+
+def clear_streamlit_caches() -> None:
+    """Streamlit's caches live for the process; a test that changes store starts afresh."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -33,7 +33,8 @@ def test_demo_on_postgres_matches_sqlite(pg_url, demo_engine):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path):
+def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMHANDLING_IMPORT_LOG", str(tmp_path / "rejections.jsonl"))
     pg = store.get_engine(pg_url)
     good = tmp_path / "good.csv"
     good.write_text(
@@ -52,5 +53,6 @@ def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path):
     result = import_file(pg, bad)
     assert result.outcome == "avvist"
     assert result.error_lines()[0] == "bad.csv, rad 3, kolonne numerator: kan ikke være negativ"
+    assert "avvist" in (tmp_path / "rejections.jsonl").read_text(encoding="utf-8")
     pd.testing.assert_frame_equal(before, queries.fetch_observations(pg))
     assert import_file(pg, good).outcome == "uendret"
