@@ -51,6 +51,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         level=args.level,
         area_codes=tuple(args.area or ()),
         years=tuple(args.year or ()),
+        sexes=tuple(args.sex or ()),
+        age_bands=tuple(args.age_band or ()),
     )
     content, rows = export_bytes(engine, filters, args.format)
     Path(args.out).write_bytes(content)
@@ -107,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--level", choices=list(LEVELS))
     exp.add_argument("--area", nargs="*", help="områdekoder")
     exp.add_argument("--year", nargs="*", type=int, help="år")
+    exp.add_argument("--sex", nargs="*", choices=["alle", "kvinner", "menn"], help="kjønn")
+    exp.add_argument("--age-band", nargs="*", help="aldersgrupper, f.eks. alle 18-69 70+")
     exp.set_defaults(run=cmd_export)
 
     info = sub.add_parser("info", help="vis hva som er i lageret")

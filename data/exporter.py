@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,8 @@ POLARITY_TEXT = {
     "lower_is_better": "lavere er bedre",
     "neutral": "ingen vurdering av retning",
 }
+FIXED_XLSX_TIME = b"2000-01-01T00:00:00Z"
+_XLSX_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 NUMBER_COLUMNS = ["value", "ci_low", "ci_high"]
 COUNT_COLUMNS = ["numerator", "denominator"]
 
@@ -160,7 +164,24 @@ def _xlsx_bytes(frame: pd.DataFrame, header: list[str]) -> bytes:
         pd.DataFrame(
             {"Om dataene": [line.removeprefix(HEADER_MARK + " ") for line in header]}
         ).to_excel(writer, sheet_name="Om dataene", index=False)
-    return buffer.getvalue()
+    return _fixed_timestamps(buffer.getvalue())
+
+
+def _fixed_timestamps(content: bytes) -> bytes:
+    """The same export gives the same bytes: no write times in the zip or the properties."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            payload = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _XLSX_TIMES.sub(rb"\g<1>" + FIXED_XLSX_TIME + rb"\g<2>", payload)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                payload,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return out.getvalue()
 
 
 def read_export(path_or_buffer: str | io.BytesIO, fmt: str) -> pd.DataFrame:

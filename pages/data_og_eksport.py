@@ -1,0 +1,213 @@
+"""Data og eksport: the filtered observations as a table and as files. The files come from
+the same function as ``python -m data export``, so a download and the command are identical,
+and the page prints the command that reproduces the download."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from data import exporter
+from data.__main__ import build_parser
+from data.exporter import FORMATS, MEDIA_TYPES, SUPPRESSION_LEGEND, ExportFilter
+from geo.areas import LEVEL_TITLES, LEVELS
+from indicators.catalogue import SEXES, TOTAL, load_catalogue
+from ui import data
+from ui.format import number
+from ui.layout import empty_state, page_header
+from ui.selectors import SEX_LABELS, age_label, area_label, area_options, indicator_label
+from ui.state import url_multiselect, url_select
+
+ALL_LEVELS = "alle"
+MAX_SHOWN_ROWS = 5000
+FILE_NAMES = {
+    "csv": "samhandlingsbarometeret.csv",
+    "csv-no": "samhandlingsbarometeret_excel.csv",
+    "xlsx": "samhandlingsbarometeret.xlsx",
+}
+BUTTON_LABELS = {"csv": "CSV", "csv-no": "CSV for norsk Excel", "xlsx": "Excel (XLSX)"}
+TIDY_FORMAT = """
+Filene er **ryddige** (tidy): én rad per indikator, område, år, kjønn og aldersgruppe, og én
+kolonne per egenskap, slik at de kan filtreres og pivoteres direkte i Excel, R eller Python.
+
+| Kolonne | Innhold |
+| --- | --- |
+| `indicator_id` | indikatorens id (se *Om indikatorene*) |
+| `area_code`, `area_name`, `level` | område; koden NO = landet, H01–H19 = helsefellesskap |
+| `year`, `sex`, `age_band` | år, kjønn (alle/kvinner/menn) og aldersgruppe (alle = hele gruppen) |
+| `numerator`, `denominator` | teller og nevner |
+| `value`, `ci_low`, `ci_high` | verdien og 95 % konfidensintervall |
+| `suppressed`, `suppression_reason` | om tallet er skjult (prikket), og hvorfor |
+
+Områdekoder: R1–R4 = RHF, F + fylkesnummer = fylke, fire sifre = kommunenummer (2024).
+Øverst i CSV-filene (og på arket «Om dataene» i XLSX) står det hva uttrekket er, når dataene
+ble oppdatert og hvordan hver indikator er definert.
+"""
+
+
+def age_band_options() -> list[str]:
+    """Every age band any indicator is published by, the total first."""
+    bands = [band for ind in load_catalogue().values() for band in ind.all_age_bands()]
+    return list(dict.fromkeys(bands))
+
+
+def year_options() -> list[int]:
+    summary = data.summary()
+    return list(range(summary["last_year"], summary["first_year"] - 1, -1))
+
+
+def build_filter(
+    indicators: list[str],
+    level: str,
+    areas: list[str],
+    years: list[int],
+    sexes: list[str],
+    ages: list[str],
+) -> ExportFilter:
+    """The page's choices as the exporter's filter; an empty choice means everything."""
+    return ExportFilter(
+        indicator_ids=tuple(indicators),
+        level=None if level == ALL_LEVELS else level,
+        area_codes=tuple(areas),
+        years=tuple(sorted(years)),
+        sexes=tuple(sexes),
+        age_bands=tuple(ages),
+    )
+
+
+def cli_filters_sex_and_age() -> bool:
+    """Whether ``python -m data export`` accepts --sex and --age-band."""
+    args = ["export", "--out", "-", "--sex", TOTAL, "--age-band", TOTAL]
+    _, unknown = build_parser().parse_known_args(args)
+    return not unknown
+
+
+def cli_command(filters: ExportFilter, fmt: str) -> str:
+    """The command line that writes the same file as the download button for ``fmt``."""
+    parts = ["python", "-m", "data", "export", "--format", fmt, "--out", FILE_NAMES[fmt]]
+    if filters.indicator_ids:
+        parts += ["--indicator", *filters.indicator_ids]
+    if filters.level:
+        parts += ["--level", filters.level]
+    if filters.area_codes:
+        parts += ["--area", *filters.area_codes]
+    if filters.years:
+        parts += ["--year", *map(str, filters.years)]
+    if filters.sexes:
+        parts += ["--sex", *filters.sexes]
+    if filters.age_bands:
+        parts += ["--age-band", *filters.age_bands]
+    return shlex.join(parts)
+
+
+def export_file(engine: Engine, filters: ExportFilter, fmt: str) -> bytes:
+    """The download's bytes, made only when the button is clicked (large exports take time)."""
+    return exporter.export_bytes(engine, filters, fmt)[0]
+
+
+@st.cache_data(show_spinner="Henter data …", max_entries=16)
+def _export_frame(version: str, filters: ExportFilter) -> pd.DataFrame:
+    return exporter.export_frame(data.engine(), filters)
+
+
+def pick_filters() -> ExportFilter:
+    """The filter widgets, each kept in the URL so a download can be shared as a link."""
+    catalogue = list(load_catalogue())
+    cols = st.columns([3, 1])
+    with cols[0]:
+        indicators = url_multiselect(
+            "indikatorer", "Indikatorer", catalogue, catalogue[:1], format_func=indicator_label
+        )
+    with cols[1]:
+        level = url_select(
+            "niva",
+            "Nivå",
+            [ALL_LEVELS, *LEVELS],
+            "kommune",
+            format_func=lambda lvl: "Alle nivåer" if lvl == ALL_LEVELS else LEVEL_TITLES[lvl],
+        )
+    levels = tuple(LEVELS) if level == ALL_LEVELS else (level,)
+    cols = st.columns([3, 2, 1, 1])
+    with cols[0]:
+        areas = url_multiselect(
+            "omrader",
+            "Områder",
+            area_options(levels),
+            [],
+            format_func=area_label,
+            placeholder="Alle områder på nivået",
+        )
+    with cols[1]:
+        years = url_multiselect("arstall", "År", year_options(), [], placeholder="Alle år")
+    with cols[2]:
+        sexes = url_multiselect(
+            "kjonnene", "Kjønn", list(SEXES), [], format_func=SEX_LABELS.get, placeholder="Alle"
+        )
+    with cols[3]:
+        ages = url_multiselect(
+            "aldre", "Alder", age_band_options(), [], format_func=age_label, placeholder="Alle"
+        )
+    return build_filter(indicators, level, areas, years, sexes, ages)
+
+
+def show_downloads(filters: ExportFilter, rows: int) -> None:
+    """Three download buttons with every matching row, however many the table shows."""
+    engine = data.engine()
+    cols = st.columns(3)
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        col.download_button(
+            f"Last ned {BUTTON_LABELS[fmt]}",
+            data=partial(export_file, engine, filters, fmt),
+            file_name=FILE_NAMES[fmt],
+            mime=MEDIA_TYPES[fmt],
+            help=FORMATS[fmt],
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"download_{fmt}",
+            disabled=rows == 0,
+            width="stretch",
+        )
+
+
+def show_command(filters: ExportFilter) -> None:
+    """The command lines that write the same files, for scripts and scheduled jobs."""
+    st.markdown(
+        "Samme filer fra kommandolinjen (i prosjektmappen, mot samme datalager som appen, "
+        "valgt med miljøvariabelen `SAMHANDLING_DB_URL`):"
+    )
+    if (filters.sexes or filters.age_bands) and not cli_filters_sex_and_age():
+        st.warning(
+            "Kommandolinjen kan ennå ikke filtrere på kjønn og alder. Kommandoene under gir "
+            "derfor alle kjønn og aldersgrupper, mens nedlastingen over følger utvalget ditt.",
+            icon=":material/terminal:",
+        )
+        filters = replace(filters, sexes=(), age_bands=())
+    st.code("\n".join(cli_command(filters, fmt) for fmt in FORMATS), language="bash")
+
+
+page_header(
+    "Data og eksport",
+    "Velg hva du vil ha, se tallene i tabellen og last dem ned. Tomme valg betyr «alle».",
+)
+filters = pick_filters()
+frame = _export_frame(data.store_version(), filters)
+st.markdown(f"**{number(len(frame), 0)} rader** i utvalget.")
+show_downloads(filters, len(frame))
+if frame.empty:
+    empty_state("Ingen rader passer til utvalget. Fjern noen av valgene.")
+else:
+    if len(frame) > MAX_SHOWN_ROWS:
+        st.caption(
+            f"Tabellen viser de første {number(MAX_SHOWN_ROWS, 0)} radene; nedlastingen har alle."
+        )
+    st.dataframe(frame.head(MAX_SHOWN_ROWS), hide_index=True, height=420)
+st.info(SUPPRESSION_LEGEND, icon=":material/visibility_off:")
+st.subheader("Samme uttrekk fra kommandolinjen")
+show_command(filters)
+with st.expander("Om formatet: kolonnene i filene"):
+    st.markdown(TIDY_FORMAT)

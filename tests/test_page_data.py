@@ -1,0 +1,117 @@
+"""The data page: filters, table, and downloads identical to `python -m data export`."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from data.exporter import FORMATS, ExportFilter, export_bytes
+
+PAGE = "pages/data_og_eksport.py"
+REPO = Path(__file__).resolve().parents[1]
+PARAMS = {
+    "indikatorer": "kad_bruk,psyk_reinnleggelse_30",
+    "niva": "kommune",
+    "omrader": "3401,0301",
+    "arstall": "2023,2020",
+}
+FILTERS = ExportFilter(
+    indicator_ids=("kad_bruk", "psyk_reinnleggelse_30"),
+    level="kommune",
+    area_codes=("3401", "0301"),
+    years=(2020, 2023),
+)
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The callables the page's download buttons register, by file name."""
+    captured: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # noqa: ANN001, ANN202
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return captured
+
+
+def content(file_bytes: bytes, fmt: str) -> object:
+    """The bytes, but for XLSX the zipped parts without their write times: openpyxl stamps
+    the time of writing into the zip entries and docProps/core.xml."""
+    if fmt != "xlsx":
+        return file_bytes
+    with zipfile.ZipFile(BytesIO(file_bytes)) as book:
+        return {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
+
+
+def commands(at) -> list[str]:  # noqa: ANN001
+    return at.code[0].value.splitlines()
+
+
+def test_defaults_show_table_downloads_and_legend(app_test) -> None:  # noqa: ANN001
+    at = app_test(PAGE)
+    assert not at.exception
+    assert at.dataframe
+    assert len(at.get("download_button")) == 3
+    assert any("rader** i utvalget" in m.value for m in at.markdown)
+    assert any("Prikking" in info.value for info in at.info)
+    assert any("Syntetiske demodata" in w.value for w in at.warning)
+
+
+def test_downloads_equal_export_bytes_and_the_cli(
+    app_test,
+    downloads: dict,
+    demo_engine,
+    demo_db_url: str,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    at = app_test(PAGE, PARAMS)
+    assert not at.exception
+    assert any("**" in m.value and "rader" in m.value for m in at.markdown)
+    lines = commands(at)
+    assert len(lines) == len(FORMATS) == len(downloads)
+    env = {**os.environ, "SAMHANDLING_DB_URL": demo_db_url}
+    for fmt, line in zip(FORMATS, lines, strict=True):
+        argv = shlex.split(line)
+        assert argv[argv.index("--format") + 1] == fmt
+        file_name = argv[argv.index("--out") + 1]
+        page_bytes = downloads[file_name]()
+        expected, rows = export_bytes(demo_engine, FILTERS, fmt)
+        assert rows > 0
+        assert content(page_bytes, fmt) == content(expected, fmt)
+        argv[argv.index("--out") + 1] = str(tmp_path / file_name)
+        subprocess.run([sys.executable, *argv[1:]], cwd=REPO, env=env, check=True)
+        assert content((tmp_path / file_name).read_bytes(), fmt) == content(page_bytes, fmt)
+
+
+def test_sex_and_age_filter_the_download(app_test, downloads: dict, demo_engine) -> None:  # noqa: ANN001
+    at = app_test(PAGE, {**PARAMS, "kjonnene": "kvinner", "aldre": "alle"})
+    assert not at.exception
+    filters = ExportFilter(**{**FILTERS.__dict__, "sexes": ("kvinner",), "age_bands": ("alle",)})
+    assert (
+        downloads["samhandlingsbarometeret.csv"]() == export_bytes(demo_engine, filters, "csv")[0]
+    )
+
+
+def test_large_selection_caps_the_table_not_the_download(app_test) -> None:  # noqa: ANN001
+    at = app_test(PAGE, {"indikatorer": "kad_bruk", "niva": "alle"})
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 5000
+    assert any("nedlastingen har alle" in c.value for c in at.caption)
+
+
+def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
+    at = app_test(PAGE, {"indikatorer": "nope", "arstall": "1900", "niva": "planet"})
+    assert not at.exception
+    notices = [info.value for info in at.info if "Lenken" in info.value]
+    assert len(notices) == 3
