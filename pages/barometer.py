@@ -1,0 +1,41 @@
+"""Barometer (landing page): every indicator for one helsefellesskap or kommune against the
+national value, grouped by the five patient groups, so a meeting starts from the whole picture."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.areas import NATIONAL_CODE
+from indicators.catalogue import load_catalogue, patient_groups
+from ui import data
+from ui.barometer import barometer_table, render_group_barometer, render_headline, render_legend
+from ui.layout import page_header, sidebar_store_info
+from ui.selectors import area_label, pick_area
+
+INTRO = (
+    "Hvordan går samhandlingen mellom kommuner og sykehus for de fem pasientgruppene i "
+    "Nasjonal helse- og samhandlingsplan? Hver indikator sammenlignes med landet samme år."
+)
+
+with st.sidebar:
+    area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
+sidebar_store_info()
+page_header(f"Barometer: {area_label(area)}", INTRO)
+
+table = barometer_table(data.area_profile([area, NATIONAL_CODE]), area, load_catalogue())
+render_headline(table)
+render_legend()
+for group in patient_groups():
+    render_group_barometer(table, group)
+st.page_link(
+    "pages/pasientgrupper.py",
+    label="Les mer om hver pasientgruppe",
+    icon=":material/groups:",
+    query_params={"omrade": area},
+)
+st.page_link(
+    "pages/presentasjon.py",
+    label="Vis som presentasjon i møtet",
+    icon=":material/slideshow:",
+    query_params={"omrade": area},
+)

@@ -1,0 +1,81 @@
+"""Pasientgrupper: one patient group at a time, told as a story: what the policy texts say,
+how the chosen area does on the group's indicators, and the charts that answer its questions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.areas import NATIONAL_CODE
+from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
+from ui import data
+from ui.barometer import (
+    GroupStory,
+    barometer_table,
+    load_stories,
+    render_group_barometer,
+    render_legend,
+    story_chart,
+)
+from ui.layout import chart_block, empty_state, page_header, sidebar_store_info
+from ui.selectors import area_label, pick_area
+from ui.state import url_select
+
+
+def pick_group() -> PatientGroup:
+    """The patient group, kept in the URL as ?gruppe=…"""
+    groups = {group.id: group for group in patient_groups()}
+    chosen = url_select(
+        "gruppe",
+        "Pasientgruppe",
+        list(groups),
+        next(iter(groups)),
+        format_func=lambda gid: groups[gid].short_title,
+        widget=st.radio,
+        horizontal=True,
+    )
+    return groups[chosen]
+
+
+def render_story(group: PatientGroup, story: GroupStory) -> None:
+    """The group's description and the policy fact beside the questions the page answers."""
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown(group.description)
+        st.markdown(f"**Fra samhandlingsplanen:** {story.fact}")
+    with right:
+        st.markdown("**Spørsmål å stille i helsefellesskapet**")
+        st.markdown("\n".join(f"- {question}" for question in story.questions))
+
+
+def render_charts(story: GroupStory, area: str) -> None:
+    """The story's key charts side by side, each with a table alternative."""
+    for column, chart in zip(st.columns(len(story.charts)), story.charts, strict=True):
+        with column:
+            view = story_chart(chart, area)
+            if view is None:
+                st.subheader(load_catalogue()[chart.indicator_id].short_title)
+                empty_state("Ingen tall å vise for dette området: de mangler eller er skjult.")
+                continue
+            st.subheader(view.title)
+            chart_block(
+                view.figure,
+                view.table,
+                view.caption,
+                key=f"{story.group_id}_{chart.indicator_id}",
+                filename=f"{chart.indicator_id}_{area}",
+            )
+
+
+with st.sidebar:
+    area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
+sidebar_store_info()
+page_header(f"Pasientgrupper: {area_label(area)}")
+group = pick_group()
+story = load_stories()[group.id]
+
+st.header(group.title)
+render_story(group, story)
+table = barometer_table(data.area_profile([area, NATIONAL_CODE]), area, load_catalogue())
+render_legend()
+render_group_barometer(table, group)
+render_charts(story, area)

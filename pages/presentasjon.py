@@ -1,0 +1,195 @@
+"""Presentasjonsmodus: full-screen slides for one helsefellesskap, for the meeting itself.
+
+Large type, no sidebar; the slide number lives in the URL (?lysbilde=3), so a link opens the
+right slide, and the arrow keys or the buttons move between slides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from itertools import combinations, pairwise
+
+import pandas as pd
+import streamlit as st
+
+from geo.areas import NATIONAL_CODE
+from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
+from ui import data
+from ui.barometer import (
+    barometer_table,
+    display_value,
+    load_stories,
+    render_group_barometer,
+    render_headline,
+    render_legend,
+    story_chart,
+)
+from ui.layout import empty_state
+from ui.maps import area_status, kommune_map_figure, status_summary
+from ui.selectors import area_label, pick_area
+from ui.state import url_int
+from ui.theme import chart_config
+
+SYNTHETIC_NOTE = "**Syntetiske demodata:** tallene for kommunene er laget av en generator."
+BAROMETER_COLUMNS = 3  # the whole barometer on one 1920×1080 slide
+MAP_INDICATOR = "utskrivningsklare_somatikk_dogn"  # the figure most discussed between the parties
+SLIDE_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
+  display: none !important;
+}
+[data-testid="stMainBlockContainer"] {padding: 0.8rem 2.2rem 1rem !important; max-width: 100%;}
+[data-testid="stMain"] {font-size: 1.3rem;}
+[data-testid="stMain"] h1 {font-size: 3.2rem;}
+[data-testid="stMain"] h2 {font-size: 2.3rem; padding-top: 0.2rem;}
+[data-testid="stMain"] p, [data-testid="stMain"] li {font-size: 1.35rem;}
+[data-testid="stMetricValue"] * {font-size: 3rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.15rem;}
+</style>
+"""
+
+Slide = Callable[[str, pd.DataFrame], None]
+
+
+def title_slide(area: str, table: pd.DataFrame) -> None:
+    """Who, which year, and the headline numbers."""
+    year = table["year"].max()
+    if data.is_synthetic():
+        st.warning(SYNTHETIC_NOTE, icon=":material/science:")
+    st.title("Samhandlingsbarometeret")
+    st.header(f"{area_label(area)} · tall for {year}")
+    st.markdown(
+        "Samhandling mellom kommuner og sykehus for de fem pasientgruppene i Nasjonal helse- "
+        "og samhandlingsplan 2024–2027, sammenlignet med landet."
+    )
+    render_headline(table)
+
+
+def barometer_slide(area: str, table: pd.DataFrame) -> None:
+    """Every patient group on one slide, in two columns of about equal length."""
+    st.header(f"Barometer – {area_label(area)}")
+    render_legend()
+    for column, part in zip(
+        st.columns(BAROMETER_COLUMNS, gap="medium"), balanced_columns(table), strict=True
+    ):
+        with column:
+            for group in part:
+                render_group_barometer(table, group, compact=True)
+
+
+def balanced_columns(table: pd.DataFrame) -> list[list[PatientGroup]]:
+    """The groups in order, cut into columns so the tallest column is as short as it can be;
+    a group's heading and column titles count as two rows."""
+    groups = patient_groups()
+    heights = [int((table["group_id"] == g.id).sum()) + 2 for g in groups]
+    best = min(
+        combinations(range(1, len(groups)), BAROMETER_COLUMNS - 1),
+        key=lambda cuts: max(sum(heights[a:b]) for a, b in pairwise((0, *cuts, len(groups)))),
+    )
+    return [groups[a:b] for a, b in pairwise((0, *best, len(groups)))]
+
+
+def map_slide(area: str, table: pd.DataFrame) -> None:
+    """The kommuner of the helsefellesskap on the map for the key indicator."""
+    indicator = load_catalogue()[MAP_INDICATOR]
+    row = table.set_index("indicator_id").loc[MAP_INDICATOR]
+    st.header(f"{indicator.short_title}, {row['year']}")
+    if pd.isna(row["year"]):
+        empty_state("Ingen tall for denne indikatoren.")
+        return
+    kommuner = data.map_slice(indicator.id, int(row["year"]))
+    own = kommuner[kommuner["helsefellesskap_code"] == area]
+    left, right = st.columns([3, 1], gap="large")
+    with left:
+        st.plotly_chart(
+            kommune_map_figure(kommuner, indicator, "comparison", row["national"], area, big=True),
+            config=chart_config(f"kart_{indicator.id}_{area}"),
+            key="slide_map",
+        )
+    with right:
+        st.markdown(f"**{indicator.title}**, {indicator.unit}.")
+        st.markdown(
+            f"{area_label(area)}: **{display_value(row['value'], indicator)}**  \n"
+            f"Landet: **{display_value(row['national'], indicator)}**"
+        )
+        st.markdown(status_summary(area_status(own, indicator, row["national"]), "kommuner"))
+
+
+def group_slide(group: PatientGroup, area: str, table: pd.DataFrame) -> None:
+    """One patient group: the policy fact and its key charts in large type."""
+    story = load_stories()[group.id]
+    st.header(group.title)
+    st.markdown(story.fact)
+    for column, chart in zip(st.columns(len(story.charts)), story.charts, strict=True):
+        with column:
+            view = story_chart(chart, area, big=True)
+            if view is None:
+                empty_state("Ingen tall å vise: de mangler eller er skjult.")
+                continue
+            st.subheader(view.title)
+            st.plotly_chart(
+                view.figure,
+                config=chart_config(f"{chart.indicator_id}_{area}"),
+                key=f"slide_{chart.indicator_id}",
+            )
+            st.caption(view.caption)
+
+
+def slides() -> list[Slide]:
+    """Title, barometer and map, then one slide per patient group."""
+    return [title_slide, barometer_slide, map_slide] + [
+        partial(group_slide, group) for group in patient_groups()
+    ]
+
+
+def go_to(number: int) -> None:
+    """Button callback: change the slide in the URL before the page is drawn again."""
+    st.query_params["lysbilde"] = str(number)
+
+
+def control_bar(number: int, count: int) -> str:
+    """Area, previous/next (also on the arrow keys), the slide counter and the way back."""
+    pick, back, counter, forward, leave = st.columns(
+        [4, 1.3, 0.8, 1.3, 2.2], vertical_alignment="bottom"
+    )
+    with pick:
+        label = "Helsefellesskap" + (" · syntetiske demodata" if data.is_synthetic() else "")
+        area = pick_area(label, levels=("helsefellesskap",))
+    back.button(
+        "Forrige",
+        icon=":material/arrow_back:",
+        on_click=go_to,
+        args=(number - 1,),
+        disabled=number <= 1,
+        shortcut="Left",
+        width="stretch",
+    )
+    counter.markdown(f"**{number} / {count}**")
+    forward.button(
+        "Neste",
+        icon=":material/arrow_forward:",
+        on_click=go_to,
+        args=(number + 1,),
+        disabled=number >= count,
+        shortcut="Right",
+        width="stretch",
+    )
+    leave.page_link(
+        "pages/barometer.py",
+        label="Avslutt presentasjonen",
+        icon=":material/close:",
+        query_params={"omrade": area},
+    )
+    return area
+
+
+st.html(SLIDE_CSS)
+all_slides = slides()
+slide_number = url_int("lysbilde", 1, 1, len(all_slides))
+chosen_area = control_bar(slide_number, len(all_slides))
+profile_table = barometer_table(
+    data.area_profile([chosen_area, NATIONAL_CODE]), chosen_area, load_catalogue()
+)
+all_slides[slide_number - 1](chosen_area, profile_table)
