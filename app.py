@@ -7,6 +7,7 @@ import streamlit as st
 from data import store
 from ui import data
 from ui.layout import sidebar_store_info
+from ui.state import reset_notice_place
 
 st.set_page_config(
     page_title="Samhandlingsbarometeret",
@@ -67,8 +68,7 @@ def ensure_store_has_data() -> bool:
     """On a fresh machine the embedded store is empty: build the demo there, with progress."""
     if data.summary()["rows"] > 0:
         return True
-    url = str(data.engine().url)
-    if url != store.normalise_url(store.default_url()) or not store.is_sqlite(data.engine()):
+    if not store.uses_embedded_store():
         st.error(
             f"Datalageret `{data.url_description()}` er tomt. Last inn data med "
             "`python -m data import FIL` eller demodata med `python -m data demo`."
@@ -84,6 +84,7 @@ def ensure_store_has_data() -> bool:
 
 
 navigation = st.navigation(PAGES, position="sidebar")
+reset_notice_place()
 if ensure_store_has_data():
     sidebar_store_info()
     navigation.run()

@@ -27,6 +27,11 @@ def default_url() -> str:
     return os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_DB_FILE}"
 
 
+def uses_embedded_store() -> bool:
+    """No store was named, so the app may build the demo into its own embedded file."""
+    return not os.environ.get(ENV_VAR)
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain PostgreSQL URLs (SQLAlchemy would pick psycopg2)."""
     for prefix in ("postgresql://", "postgres://"):

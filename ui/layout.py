@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import data
-from ui.state import show_notices
+from ui.state import start_notices
 from ui.theme import chart_config
 
 SYNTHETIC_BANNER = (
@@ -22,7 +22,7 @@ def page_header(title: str, intro: str | None = None) -> None:
     st.title(title)
     if data.is_synthetic():
         st.warning(SYNTHETIC_BANNER, icon=":material/science:")
-    show_notices()
+    start_notices()
     if intro:
         st.markdown(intro)
 

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 NOTICES_KEY = "_url_notices"
+HOLDER_KEY = "_url_notice_holder"
 
 
 def _widget_key(param: str) -> str:
@@ -29,13 +30,30 @@ def _synced_key(param: str) -> str:
 
 
 def notice(text: str) -> None:
-    """Queue a short notice about a URL parameter that could not be used."""
-    st.session_state.setdefault(NOTICES_KEY, []).append(text)
+    """Say that a URL parameter could not be used: under the page title when there is one."""
+    holder = st.session_state.get(HOLDER_KEY)
+    if holder is None:
+        st.session_state.setdefault(NOTICES_KEY, []).append(text)
+    else:
+        holder.info(text, icon=":material/link_off:")
+
+
+def start_notices() -> None:
+    """Reserve the place for notices (under the title); widgets drawn later still land there."""
+    holder = st.container()
+    st.session_state[HOLDER_KEY] = holder
+    for text in st.session_state.pop(NOTICES_KEY, []):
+        holder.info(text, icon=":material/link_off:")
 
 
 def show_notices() -> None:
-    for text in st.session_state.pop(NOTICES_KEY, []):
-        st.info(text, icon=":material/link_off:")
+    """Flush notices queued before the page title was drawn (kept while pages migrate)."""
+    start_notices()
+
+
+def reset_notice_place() -> None:
+    """Forget this run's notice place, so the next run never writes into a stale one."""
+    st.session_state.pop(HOLDER_KEY, None)
 
 
 def _encode(value: Any) -> str:

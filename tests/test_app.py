@@ -1,0 +1,71 @@
+"""The app as a whole: navigation, first start, an empty store, offline configuration."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import store
+from data.queries import store_summary
+from tests.conftest import clear_streamlit_caches
+
+REPO = Path(__file__).resolve().parents[1]
+PAGE_FILES = [
+    "pages/barometer.py",
+    "pages/kart.py",
+    "pages/tidsserier.py",
+    "pages/sammenlign.py",
+    "pages/pasientgrupper.py",
+    "pages/data_og_eksport.py",
+    "pages/om_indikatorene.py",
+    "pages/presentasjon.py",
+]
+
+
+def test_usage_statistics_are_off():
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_renders_with_defaults(app_test, page: str):
+    at = app_test(page)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a heading"
+    text = " ".join(w.value for w in at.warning)
+    assert "Syntetiske demodata" in text, "every page says the data is synthetic"
+
+
+def test_landing_page_is_the_barometer(app_test):
+    at = app_test()
+    assert not at.exception
+    assert at.title[0].value.startswith("Barometer")
+
+
+def test_first_start_on_an_empty_embedded_store_builds_the_demo(tmp_path, monkeypatch):
+    monkeypatch.delenv(store.ENV_VAR, raising=False)
+    monkeypatch.setattr(store, "DEFAULT_DB_FILE", tmp_path / "samhandling.sqlite")
+    clear_streamlit_caches()
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+        assert not at.exception, at.exception
+        built = store.get_engine(f"sqlite:///{tmp_path / 'samhandling.sqlite'}")
+        assert store_summary(built)["rows"] > 500_000
+        assert store.is_synthetic(built)
+        assert at.title[0].value.startswith("Barometer")
+    finally:
+        clear_streamlit_caches()
+
+
+def test_an_empty_shared_store_explains_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.ENV_VAR, f"sqlite:///{tmp_path / 'delt.sqlite'}")
+    clear_streamlit_caches()
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert "python -m data demo" in at.error[0].value
+    finally:
+        clear_streamlit_caches()
