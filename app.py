@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from data import store
@@ -11,7 +13,7 @@ from ui.state import reset_notice_place
 
 st.set_page_config(
     page_title="Samhandlingsbarometeret",
-    page_icon=":material/monitoring:",
+    page_icon=str(Path(__file__).with_name("ui") / "favicon.png"),  # local: nothing fetched
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -46,11 +46,6 @@ def start_notices() -> None:
         holder.info(text, icon=":material/link_off:")
 
 
-def show_notices() -> None:
-    """Flush notices queued before the page title was drawn (kept while pages migrate)."""
-    start_notices()
-
-
 def reset_notice_place() -> None:
     """Forget this run's notice place, so the next run never writes into a stale one."""
     st.session_state.pop(HOLDER_KEY, None)

@@ -1,0 +1,90 @@
+"""The Kart page through the real app: defaults, links with good and bad values, clicks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PAGE = "pages/kart.py"
+
+
+def notices(at) -> str:  # noqa: ANN001 (AppTest)
+    return " ".join(element.value for element in at.info)
+
+
+def plotly_figure(at) -> dict:  # noqa: ANN001 (AppTest)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def test_defaults_show_a_map_with_caption_and_summary(app_test):
+    at = app_test(PAGE)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Kart"
+    figure = plotly_figure(at)
+    assert {trace["type"] for trace in figure["data"]} == {"choroplethmap", "scattermap"}
+    assert figure["layout"]["map"]["style"] == "white-bg"
+    captions = " ".join(element.value for element in at.caption)
+    assert "Skjematisk kart – ikke offisielle kommunegrenser" in captions
+    assert "Klikk på en kommune for å velge den på de andre sidene" in captions
+    assert any(element.value.startswith("Av 357 kommuner:") for element in at.markdown)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"indikator": "eldre_skropelige", "ar": "2020"},
+        {"indikator": "eldre_skropelige", "farge": "comparison", "omrade": "0301"},
+        {"niva": "helsefellesskap", "farge": "comparison", "omrade": "H16"},
+        {"indikator": "psyk_legevakt_30", "farge": "comparison", "kjonn": "kvinner"},
+        {"indikator": "kompleks_akuttinnleggelser", "alder": "70+", "omrade": "NO"},
+    ],
+)
+def test_links_with_good_values_draw_the_map(app_test, params):
+    at = app_test(PAGE, params)
+    assert not at.exception, at.exception
+    plotly_figure(at)
+    assert "ukjent verdi" not in notices(at)
+
+
+def test_helsefellesskap_level_counts_19(app_test):
+    at = app_test(PAGE, {"niva": "helsefellesskap", "farge": "comparison"})
+    assert not at.exception, at.exception
+    assert any(element.value.startswith("Av 19 helsefellesskap:") for element in at.markdown)
+    names = [trace.get("name") for trace in plotly_figure(at)["data"]]
+    assert any(name and name.startswith("●") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("params", "label"),
+    [
+        ({"indikator": "finnesikke", "ar": "1900"}, "Indikator"),
+        ({"ar": "1900"}, "År"),
+        ({"farge": "regnbue"}, "Farge etter"),
+        ({"niva": "fylke"}, "Nivå"),
+        ({"omrade": "9999"}, "Område"),
+    ],
+)
+def test_bad_link_values_fall_back_with_a_notice(app_test, params, label):
+    at = app_test(PAGE, params)
+    assert not at.exception, at.exception
+    assert f"ukjent verdi for «{label}»" in notices(at)
+    plotly_figure(at)
+
+
+def test_table_view_lists_every_kommune(app_test):
+    at = app_test(PAGE, {"indikator": "eldre_skropelige"})
+    at.toggle(key="table_kart_map").set_value(True).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 357
+    assert {"Kommune", "95 % KI", "Teller", "Nevner", "Vurdering", "Status"} <= set(table.columns)
+
+
+def test_comparison_without_interval_explains_itself(app_test):
+    at = app_test(PAGE, {"indikator": "fastlege_listelengde", "farge": "comparison"})
+    assert not at.exception, at.exception
+    assert "ikke konfidensintervall" in notices(at)  # a ratio: nothing can be tested
+    plotly_figure(at)
