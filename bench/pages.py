@@ -1,0 +1,209 @@
+"""Page timings in headless Chromium against `streamlit run app.py` on the demo store, beside
+a bare one-chart page (the floor), plus server memory with 1 and 10 browser sessions.
+
+A page that shows no chart within 30 s is reported as such: pages are still being built.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from bench import BENCH_DIR, REPO, WORK
+from bench.timing import ratio, stats
+from data import store
+
+PAGES = ("barometer", "kart", "tidsserier", "sammenlign", "pasientgrupper", "presentasjon")
+CHART = ".js-plotly-plot .main-svg, .js-plotly-plot canvas"
+FAILED = '[data-testid="stException"]'
+TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# What identifies the drawn figure: it changes when the map is redrawn with new values.
+FIGURE_SIGNATURE = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd.data || !gd.querySelector('.main-svg')) return null;
+  return JSON.stringify(gd.data.map(t => [t.name, t.z]));
+}"""
+
+
+class NoChart(RuntimeError):
+    """The page showed an error or no chart in time."""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(script: Path, db_url: str) -> Iterator[tuple[str, psutil.Process]]:
+    """A fresh `streamlit run` on a free port; yields its URL and process, and stops it."""
+    port = _free_port()
+    env = {**os.environ, store.ENV_VAR: db_url}
+    log = (WORK / f"streamlit_{script.stem}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, psutil.Process(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit stoppet (kode {process.returncode}); se {WORK}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit svarte ikke på {url} innen {timeout:.0f} s")
+
+
+def time_to_chart(page: Page, url: str) -> float:
+    """Milliseconds from navigation to the page's first chart being visible."""
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    try:
+        found = page.wait_for_selector(f"{CHART}, {FAILED}", state="visible", timeout=TIMEOUT_MS)
+    except PlaywrightError as exc:
+        raise NoChart(f"ingen graf innen {TIMEOUT_MS // 1000} s") from exc
+    elapsed = (time.perf_counter() - started) * 1000
+    if found.evaluate(f"e => e.matches('{FAILED}')"):
+        raise NoChart("siden viste en feilmelding")
+    return elapsed
+
+
+def _page_timings(browser: Browser, url: str, warm_runs: int) -> dict:
+    """Cold: a new browser and a server that has not drawn the page; warm: repeat visits."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        cold = time_to_chart(page, url)
+        warm = [time_to_chart(page, url) for _ in range(warm_runs)]
+        return {"cold_ms": round(cold, 1), "warm": stats(warm)}
+    except NoChart as exc:
+        return {"error": str(exc)}
+    finally:
+        context.close()
+
+
+def map_update(browser: Browser, url: str, changes: int) -> dict:
+    """Milliseconds from choosing another indicator on the map page to the new map drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        time_to_chart(page, f"{url}/kart")
+        samples = []
+        for option in range(1, changes + 1):
+            before = page.evaluate(FIGURE_SIGNATURE)
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first.click()
+            choice = page.locator('[role="option"]').nth(option)
+            started = time.perf_counter()
+            choice.click()
+            page.wait_for_function(
+                f"old => {{ const s = ({FIGURE_SIGNATURE})(); return s !== null && s !== old; }}",
+                arg=before,
+                timeout=TIMEOUT_MS,
+            )
+            samples.append((time.perf_counter() - started) * 1000)
+        return stats(samples)
+    except (NoChart, PlaywrightError) as exc:
+        return {"error": str(exc).splitlines()[0]}
+    finally:
+        context.close()
+
+
+def server_rss(process: psutil.Process) -> int:
+    """Resident memory of the streamlit process and all its children."""
+    members = [process, *process.children(recursive=True)]
+    return sum(p.memory_info().rss for p in members if p.is_running())
+
+
+def memory_per_session(browser: Browser, url: str, process: psutil.Process) -> dict:
+    """Server RSS with 1 and with 10 open sessions on the map page."""
+    contexts, rss = [], {}
+    try:
+        for count in range(1, 11):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            contexts.append(context)
+            time_to_chart(context.new_page(), f"{url}/kart")
+            if count in (1, 10):
+                time.sleep(1)
+                rss[count] = server_rss(process)
+    except NoChart as exc:
+        return {"error": str(exc)}
+    finally:
+        for context in contexts:
+            context.close()
+    return {
+        "rss_1_session_mb": round(rss[1] / 2**20, 1),
+        "rss_10_sessions_mb": round(rss[10] / 2**20, 1),
+        "per_extra_session_mb": round((rss[10] - rss[1]) / 9 / 2**20, 1),
+    }
+
+
+def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dict:
+    """Floor first, then memory, every page of the app and the map update."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        return {"error": "chromium finnes ikke (apt-get install chromium)"}
+    results: dict = {"pages": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        with streamlit_server(BENCH_DIR / "floor_app.py", demo_sqlite_url) as (url, _):
+            results["floor"] = _page_timings(browser, url, warm_runs)
+        progress(f"  floor: {results['floor']}")
+        floor = results["floor"].get("warm", {}).get("p50_ms")
+        # Memory on a server of its own, so earlier page runs have not already grown its heap.
+        with streamlit_server(REPO / "app.py", demo_sqlite_url) as (url, process):
+            results["memory"] = memory_per_session(browser, url, process)
+        progress(f"  minne: {results['memory']}")
+        with streamlit_server(REPO / "app.py", demo_sqlite_url) as (url, _):
+            for name in PAGES:
+                timing = _page_timings(browser, f"{url}/{name}", warm_runs)
+                if "warm" in timing:
+                    timing["warm_vs_floor"] = ratio(timing["warm"]["p50_ms"], floor)
+                results["pages"][name] = timing
+                progress(f"  side {name}: {timing}")
+            results["map_update"] = map_update(browser, url, changes=3)
+            progress(f"  kartoppdatering: {results['map_update']}")
+        browser.close()
+    return results

@@ -1,0 +1,53 @@
+"""The bench machinery end to end on a tiny store (SQLite, few repetitions, no browser).
+
+Proves the bench still runs against the app's current data layer; it asserts shapes, never
+timings, since CI machines are shared.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import imports, payload, report, scale, store_queries
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(scale, "WORK", tmp_path)
+    monkeypatch.setattr(imports, "WORK", tmp_path)
+    return tmp_path
+
+
+def test_bench_runs_on_a_tiny_store(work: Path) -> None:
+    stores = scale.build("tiny", pg_base=None, rebuild=True, progress=lambda _: None)
+    assert stores.rows > 0 and stores.parquet.exists()
+    assert scale.build("tiny", pg_base=None, progress=lambda _: None).cached
+
+    queries = store_queries.run(stores, repeat=2, progress=lambda _: None)
+    assert set(queries) == {"map_slice", "time_series", "barometer", "export_csv"}
+    for row in queries.values():
+        assert row["rows"] > 0
+        assert {"sqlite", "duckdb", "pandas_floor", "ratios"} <= set(row)
+
+    imported = imports.run(2_000, pg_base=None, years=(2024,), progress=lambda _: None)
+    assert imported["sqlite"]["outcome"] == "importert"
+
+    sizes = payload.run(stores.sqlite_url, official_file=work / "missing.geojson")
+    assert sizes["schematic"]["bytes"] > 0 and "error" in sizes["official"]
+
+    results = {
+        "build": {"tiny": {"rows": stores.rows, "cached": False, **vars(stores)}},
+        "store": {"tiny": queries},
+        "import": imported,
+        "payload": sizes,
+    }
+    results["targets"] = report.targets(results)
+    assert "targets:" in report.table(results)
+
+
+def test_national_catalogue_clones_every_indicator() -> None:
+    catalogue = scale.national_catalogue()
+    assert len(catalogue) == 3 * 36
+    assert all(len(ind.age_bands) == len(scale.NATIONAL_BANDS) for ind in catalogue.values())
