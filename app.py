@@ -49,13 +49,13 @@ PAGES = [
         "pages/data_og_eksport.py",
         title="Data og eksport",
         icon=":material/download:",
-        url_path="data",
+        url_path="data_og_eksport",
     ),
     st.Page(
         "pages/om_indikatorene.py",
         title="Om indikatorene",
         icon=":material/menu_book:",
-        url_path="om",
+        url_path="om_indikatorene",
     ),
     st.Page(
         "pages/presentasjon.py",

@@ -9,7 +9,7 @@ from geo.areas import NATIONAL_CODE
 from indicators.catalogue import load_catalogue, patient_groups
 from ui import data
 from ui.barometer import barometer_table, render_group_barometer, render_headline, render_legend
-from ui.layout import page_header, sidebar_store_info
+from ui.layout import page_header
 from ui.selectors import area_label, pick_area
 
 INTRO = (
@@ -19,7 +19,6 @@ INTRO = (
 
 with st.sidebar:
     area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
-sidebar_store_info()
 page_header(f"Barometer: {area_label(area)}", INTRO)
 
 table = barometer_table(data.area_profile([area, NATIONAL_CODE]), area, load_catalogue())

@@ -5,7 +5,6 @@ and the page prints the command that reproduces the download."""
 from __future__ import annotations
 
 import shlex
-from dataclasses import replace
 from functools import partial
 
 import pandas as pd
@@ -13,10 +12,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data import exporter
-from data.__main__ import build_parser
 from data.exporter import FORMATS, MEDIA_TYPES, SUPPRESSION_LEGEND, ExportFilter
 from geo.areas import LEVEL_TITLES, LEVELS
-from indicators.catalogue import SEXES, TOTAL, load_catalogue
+from indicators.catalogue import SEXES, load_catalogue
 from ui import data
 from ui.format import number
 from ui.layout import empty_state, page_header
@@ -78,13 +76,6 @@ def build_filter(
         sexes=tuple(sexes),
         age_bands=tuple(ages),
     )
-
-
-def cli_filters_sex_and_age() -> bool:
-    """Whether ``python -m data export`` accepts --sex and --age-band."""
-    args = ["export", "--out", "-", "--sex", TOTAL, "--age-band", TOTAL]
-    _, unknown = build_parser().parse_known_args(args)
-    return not unknown
 
 
 def cli_command(filters: ExportFilter, fmt: str) -> str:
@@ -180,13 +171,6 @@ def show_command(filters: ExportFilter) -> None:
         "Samme filer fra kommandolinjen (i prosjektmappen, mot samme datalager som appen, "
         "valgt med miljøvariabelen `SAMHANDLING_DB_URL`):"
     )
-    if (filters.sexes or filters.age_bands) and not cli_filters_sex_and_age():
-        st.warning(
-            "Kommandolinjen kan ennå ikke filtrere på kjønn og alder. Kommandoene under gir "
-            "derfor alle kjønn og aldersgrupper, mens nedlastingen over følger utvalget ditt.",
-            icon=":material/terminal:",
-        )
-        filters = replace(filters, sexes=(), age_bands=())
     st.code("\n".join(cli_command(filters, fmt) for fmt in FORMATS), language="bash")
 
 

@@ -25,7 +25,7 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
-from ui.layout import empty_state
+from ui.layout import apply_global_style, empty_state
 from ui.maps import area_status, kommune_map_figure, status_summary
 from ui.selectors import area_label, pick_area
 from ui.state import url_int
@@ -186,6 +186,7 @@ def control_bar(number: int, count: int) -> str:
 
 
 st.html(SLIDE_CSS)
+apply_global_style()
 all_slides = slides()
 slide_number = url_int("lysbilde", 1, 1, len(all_slides))
 chosen_area = control_bar(slide_number, len(all_slides))

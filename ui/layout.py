@@ -17,8 +17,30 @@ SYNTHETIC_BANNER = (
 )
 
 
+# WCAG 2.1 AA: Streamlit's faded caption grey is below 4.5:1 on white; long command lines
+# wrap instead of scrolling, so no region needs keyboard scrolling.
+GLOBAL_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #474747 !important;
+  opacity: 1 !important;
+}
+[data-testid="stCode"] pre, [data-testid="stCode"] code {
+  white-space: pre-wrap !important;
+  word-break: break-word;
+  overflow: visible !important;
+}
+</style>"""
+
+
+def apply_global_style() -> None:
+    """Every page draws this itself: elements the entrypoint draws before a deep-linked page
+    do not reliably survive, and st.html drops a body that is only a <style>."""
+    st.markdown(GLOBAL_CSS, unsafe_allow_html=True)
+
+
 def page_header(title: str, intro: str | None = None) -> None:
     """Title, the synthetic notice when it applies, and any notices about the link."""
+    apply_global_style()
     st.title(title)
     if data.is_synthetic():
         st.warning(SYNTHETIC_BANNER, icon=":material/science:")

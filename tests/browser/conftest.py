@@ -1,0 +1,182 @@
+"""Browser tests: the real app served by Streamlit, driven in Debian's headless Chromium.
+
+Every request that would leave the machine is blocked and recorded, so a test that passes
+proves the page works offline. Screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+PAGES = {
+    "barometer": "Barometer",
+    "kart": "Kart",
+    "tidsserier": "Tidsserier",
+    "sammenlign": "Sammenlign",
+    "pasientgrupper": "Pasientgrupper",
+    "data_og_eksport": "Data og eksport",
+    "om_indikatorene": "Om indikatorene",
+    "presentasjon": "Presentasjonsmodus",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        message = "Chromium mangler (apt-get install chromium); ./test.sh installerer den"
+        if os.environ.get("SAMHANDLING_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db_url: str, chromium_path: str) -> Iterator[str]:
+    """Start `streamlit run app.py` on the demo store and wait until it answers."""
+    port = _free_port()
+    env = {**os.environ, "SAMHANDLING_DB_URL": demo_db_url}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "streamlit-server.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail(
+            "Streamlit-serveren startet ikke innen 60 s; se test-artifacts/streamlit-server.log"
+        )
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):  # noqa: ANN201
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that it should not: console errors and requests to other hosts."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.outside_requests: list[str] = []
+        self.failed_responses: list[str] = []
+
+
+@pytest.fixture
+def open_page(browser, app_url: str):  # noqa: ANN001, ANN201
+    """Factory: a fresh page at a viewport, with outside requests blocked and recorded."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 800):  # noqa: ANN202
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
+        contexts.append(context)
+        watch = PageWatch()
+
+        def route(r):  # noqa: ANN001, ANN202
+            host = urlparse(r.request.url).hostname or ""
+            if host in LOCAL_HOSTS or r.request.url.startswith(("data:", "blob:")):
+                return r.continue_()
+            watch.outside_requests.append(r.request.url)
+            return r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: watch.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+        page.on(
+            "response",
+            lambda r: (
+                watch.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            ),
+        )
+        page.watch = watch
+        page.app_url = app_url
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:  # noqa: ANN001
+    """Streamlit has finished running the script: the main area is there, nothing running."""
+    page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+
+
+def screenshot(page, name: str) -> Path:  # noqa: ANN001
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
