@@ -25,6 +25,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 from bench import WORK
 from data import demo, schema, store
 from data.cube import build_cube
+from data.migrations import AREA_INDEX, create_area_index
 from geo.areas import load_areas
 from indicators.catalogue import Indicator, load_catalogue
 
@@ -148,7 +149,7 @@ def _prepare_sqlite(path: Path) -> Engine:
     engine = store.get_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         store.sync_reference_tables(conn)
-        conn.exec_driver_sql("DROP INDEX ix_obs_area")
+        conn.exec_driver_sql(f"DROP INDEX {AREA_INDEX}")
     return engine
 
 
@@ -162,7 +163,7 @@ def _prepare_pg(url: str) -> Engine:
     engine = store.get_engine(url)
     with engine.begin() as conn:
         store.sync_reference_tables(conn)
-        conn.exec_driver_sql("DROP INDEX ix_obs_area")
+        conn.exec_driver_sql(f"DROP INDEX {AREA_INDEX}")
         conn.execute(DropConstraint(_unique_constraint()))
     return engine
 
@@ -184,14 +185,11 @@ def _write(engine: Engine, cube: pd.DataFrame) -> None:
 
 def _finish(engine: Engine) -> None:
     """Restore the app's indexes and the planner's statistics after the bulk load."""
-    index = next(i for i in schema.observations.indexes if i.name == "ix_obs_area")
     with engine.begin() as conn:
         if not store.is_sqlite(engine):
             conn.execute(AddConstraint(_unique_constraint()))
-        index.create(conn)
-    analyse = "ANALYZE" if store.is_sqlite(engine) else "VACUUM ANALYZE observations"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(analyse)
+        create_area_index(conn)
+    store.refresh_statistics(engine)
 
 
 def _mark(engine: Engine, marker: dict) -> None:

@@ -252,11 +252,6 @@ def build_demo_store(
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
         )
-    if store.is_sqlite(engine):
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    else:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE observations")
+    store.refresh_statistics(engine)
     progress(f"Ferdig: {written:,} rader på {time.perf_counter() - started:.1f} s.")
     return written

@@ -13,12 +13,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from data import store
 from data.queries import TIDY_COLUMNS, fetch_observations
-from data.tidy import HEADER_MARK, neutralise_formula
+from data.tidy import HEADER_MARK, neutralise_formulas
 from indicators.catalogue import load_catalogue
 
 FORMATS = {
@@ -113,26 +114,24 @@ def metadata_lines(engine: Engine, frame: pd.DataFrame, filters: ExportFilter) -
     return lines
 
 
-def _formatted(frame: pd.DataFrame, decimal: str) -> pd.DataFrame:
-    """Text cells as a spreadsheet will show them: counts whole, flags as true/false."""
-    out = frame.copy()
-    for column in COUNT_COLUMNS:
-        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
-    for column in NUMBER_COLUMNS:
-        out[column] = out[column].map(
-            lambda v: "" if pd.isna(v) else f"{v:.6g}".replace(".", decimal)
-        )
-    out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
-    out["suppression_reason"] = out["suppression_reason"].fillna("")
+def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as a spreadsheet should read them: counts whole, values to six decimals (never
+    in exponent form), flags as true/false; column-wise, since exports can be large."""
+    out = frame.assign(
+        **{c: frame[c].round().astype("Int64") for c in COUNT_COLUMNS},
+        **{c: frame[c].round(6) for c in NUMBER_COLUMNS},
+        suppressed=np.where(frame["suppressed"].to_numpy(dtype=bool), "true", "false"),
+        suppression_reason=frame["suppression_reason"].fillna(""),
+    )
     return _neutralised(out)
 
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text column made safe from spreadsheet formulas (pandas 3 text is not object)."""
+    """Every text column made safe from spreadsheet formulas."""
     out = frame.copy()
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
+            out[column] = neutralise_formulas(out[column])
     return out
 
 
@@ -149,15 +148,18 @@ def export_bytes(engine: Engine, filters: ExportFilter, fmt: str) -> tuple[bytes
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     for line in header:
         writer.writerow([line])
-    _formatted(frame, decimal).to_csv(buffer, sep=separator, index=False, lineterminator="\r\n")
+    _formatted(frame).to_csv(
+        buffer, sep=separator, decimal=decimal, index=False, lineterminator="\r\n"
+    )
     encoding = "utf-8-sig" if fmt == "csv-no" else "utf-8"
     return buffer.getvalue().encode(encoding), len(frame)
 
 
 def _xlsx_bytes(frame: pd.DataFrame, header: list[str]) -> bytes:
     """Data on the first sheet with real numbers; the metadata on a second sheet."""
-    data = frame.assign(suppressed=frame["suppressed"].map({True: "true", False: "false"}))
-    data = _neutralised(data)
+    data = _neutralised(
+        frame.assign(suppressed=np.where(frame["suppressed"].to_numpy(dtype=bool), "true", "false"))
+    )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         data.to_excel(writer, sheet_name="Data", index=False)

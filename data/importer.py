@@ -108,10 +108,13 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     unknown_ind = ~empty & ~t["indicator_id"].isin(catalogue.keys())
     errors.add(unknown_ind, "indicator_id", "ukjent indikator «" + t["indicator_id"] + "»")
 
-    codes = t["area_code"].map(normalise_kommune_code)
-    recoded = {c: recode_to_2024(c, set(area_level)) for c in codes.unique()}
-    area = codes.map(lambda c: recoded[c].code_2024)
-    problem = codes.map(lambda c: recoded[c].problem or "")
+    # Each distinct code is normalised and recoded once, however many rows carry it.
+    recoded = {
+        raw: recode_to_2024(normalise_kommune_code(raw), set(area_level))
+        for raw in t["area_code"].unique()
+    }
+    area = t["area_code"].map({raw: r.code_2024 for raw, r in recoded.items()})
+    problem = t["area_code"].map({raw: r.problem or "" for raw, r in recoded.items()})
     errors.add(area.isna(), "area_code", problem)
     if "level" in t:
         given = t["level"].str.lower()
@@ -126,17 +129,18 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     sex = t["sex"].str.lower().replace("", "alle") if "sex" in t else pd.Series("alle", t.index)
     errors.add(~sex.isin(SEXES), "sex", "kjønn må være alle, kvinner eller menn")
     age = t["age_band"].replace("", "alle") if "age_band" in t else pd.Series("alle", t.index)
-    allowed_age = t["indicator_id"].map(
-        lambda i: catalogue[i].all_age_bands() if i in catalogue else ("alle",)
-    )
-    bad_age = pd.Series([a not in ok for a, ok in zip(age, allowed_age, strict=True)], t.index)
+    allowed = {f"{i.id}|{band}" for i in catalogue.values() for band in i.all_age_bands()}
+    bad_age = ~(t["indicator_id"] + "|" + age).isin(allowed) & ~unknown_ind
+    allowed_text = {i.id: ", ".join(i.all_age_bands()) for i in catalogue.values()}
     errors.add(
-        bad_age & ~unknown_ind,
+        bad_age,
         "age_band",
-        "aldersgruppen finnes ikke for indikatoren (tillatt: " + allowed_age.map(", ".join) + ")",
+        "aldersgruppen finnes ikke for indikatoren (tillatt: "
+        + t["indicator_id"].map(allowed_text).fillna("")
+        + ")",
     )
 
-    measure = t["indicator_id"].map(lambda i: catalogue[i].measure if i in catalogue else "")
+    measure = t["indicator_id"].map({i.id: i.measure for i in catalogue.values()}).fillna("")
     numbers: dict[str, pd.Series] = {}
     symbols = pd.Series("", t.index)
     for column in ("numerator", "denominator", "value"):
@@ -315,7 +319,8 @@ def import_file(
     cube["suppressed"] = cube["suppressed"].fillna(False).astype(bool)
     slices = sorted({(i, int(y)) for i, y in zip(cube["indicator_id"], cube["year"], strict=True)})
     progress(f"  {len(cube):,} rader i {len(slices)} indikator-år; sammenligner med lageret …")
-    if _same_rows(_existing_slices(engine, slices), cube):
+    existing = _existing_slices(engine, slices)
+    if not existing.empty and _same_rows(existing, cube):
         outcome, written = "uendret", 0
     else:
         outcome, written = "importert", len(cube)

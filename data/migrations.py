@@ -22,7 +22,29 @@ def _create_version_1(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1]
+AREA_INDEX_KEY = "area_code, sex, age_band, indicator_id, year"
+AREA_INDEX_COVERED = (
+    "numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason"
+)
+
+
+def create_area_index(conn: Connection) -> None:
+    """One area's rows for every indicator (barometer, time series) read from the index alone.
+
+    At national scale those rows are scattered over the table; reading them from the table
+    cost about 100 ms, from a covering index a few ms.
+    """
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_obs_area")
+    if conn.dialect.name == "postgresql":
+        columns = f"({AREA_INDEX_KEY}) INCLUDE ({AREA_INDEX_COVERED})"
+    else:
+        columns = f"({AREA_INDEX_KEY}, {AREA_INDEX_COVERED})"
+    conn.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS ix_obs_area_covering ON observations {columns}"
+    )
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1, create_area_index]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -6,14 +6,16 @@ Suppressed cells are stored without their numbers, so no query here can return t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, func, select
 
-from data.schema import areas, import_log, observations
+from data.schema import OBSERVATION_COLUMNS, areas, import_log, observations
+from geo.areas import load_areas
 
 OBS = observations.c
-AREA = areas.c
 TIDY_COLUMNS = [
     "indicator_id",
     "area_code",
@@ -30,42 +32,65 @@ TIDY_COLUMNS = [
     "suppressed",
     "suppression_reason",
 ]
-_SELECTED = [
-    OBS.indicator_id,
-    OBS.area_code,
-    AREA.name.label("area_name"),
-    AREA.level,
-    OBS.year,
-    OBS.sex,
-    OBS.age_band,
-    OBS.numerator,
-    OBS.denominator,
-    OBS.value,
-    OBS.ci_low,
-    OBS.ci_high,
-    OBS.suppressed,
-    OBS.suppression_reason,
-]
+_STORED = [OBS[c] for c in OBSERVATION_COLUMNS]
+_AREA_COLUMNS = ["area_name", "level", "helsefellesskap_code", "fylke_code"]
 
 
-def _frame(engine: Engine, statement: Select) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _area_lookup() -> dict[str, dict[str, str]]:
+    """Names, levels and parents by code, from the area table the code ships.
+
+    Joined in pandas rather than SQL: a join lets SQLite start from the areas table and
+    scan every row of each area, where the observation indexes alone answer at once.
+    """
+    areas = load_areas()
+    table = areas.set_index("code").rename(columns={"name": "area_name"})[_AREA_COLUMNS]
+    return {column: table[column].to_dict() for column in _AREA_COLUMNS}
+
+
+NUMBER_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high")
+
+
+def _column(key: str, values: tuple | list) -> pd.Series:
+    """Text stays object dtype: pandas 3's conversion to Arrow strings costs more than the
+    query for a dashboard slice."""
+    if key in NUMBER_COLUMNS:
+        return pd.Series(np.array(values, dtype=float), copy=False)
+    if key == "suppressed":
+        return pd.Series(np.array(values, dtype=bool), copy=False)
+    if key == "year":
+        return pd.Series(np.array(values, dtype=np.int64), copy=False)
+    return pd.Series(np.array(values, dtype=object), dtype=object, copy=False)
+
+
+def _frame(engine: Engine, statement: Select, with_areas: bool = False) -> pd.DataFrame:
+    """Build the frame column by column in one go: the dashboard's slices are small, and
+    per-row or per-column pandas work would cost more than the query itself."""
     with engine.connect() as conn:
         result = conn.execute(statement)
-        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-    if "suppressed" in frame:
-        frame["suppressed"] = frame["suppressed"].astype(bool)
-    for column in ("numerator", "denominator", "value", "ci_low", "ci_high"):
-        if column in frame:
-            frame[column] = frame[column].astype(float)
-    return frame
+        keys = list(result.keys())
+        rows = result.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
+    data = {key: _column(key, values) for key, values in zip(keys, columns, strict=True)}
+    if with_areas:
+        lookup = _area_lookup()
+        codes = data["area_code"]
+        for column in _AREA_COLUMNS:
+            data[column] = _column(column, [lookup[column].get(c) for c in codes])
+    return pd.DataFrame(data, copy=False)
 
 
-def _tidy_select(*conditions) -> Select:  # noqa: ANN002 (SQL expressions)
-    return (
-        select(*_SELECTED, AREA.helsefellesskap_code, AREA.fylke_code)
-        .join_from(observations, areas, OBS.area_code == AREA.code)
-        .where(and_(*conditions))
-    )
+def _observations(engine: Engine, *conditions, order: Sequence[str]) -> pd.DataFrame:  # noqa: ANN002
+    """Observation rows with their area's name, level and parents, ordered by the database
+    (the indexes already hold most of these orders)."""
+    statement = select(*_STORED).where(and_(True, *conditions)).order_by(*[OBS[c] for c in order])
+    return _frame(engine, statement, with_areas=True)
+
+
+@lru_cache(maxsize=8)
+def _codes_at(level: str) -> tuple[str, ...]:
+    areas = load_areas()
+    return tuple(areas.loc[areas["level"] == level, "code"])
 
 
 def map_slice(
@@ -77,14 +102,15 @@ def map_slice(
     level: str = "kommune",
 ) -> pd.DataFrame:
     """One indicator, one year, one sex and age band, for every area of a level."""
-    statement = _tidy_select(
+    return _observations(
+        engine,
         OBS.indicator_id == indicator_id,
         OBS.year == int(year),
         OBS.sex == sex,
         OBS.age_band == age_band,
-        AREA.level == level,
-    ).order_by(OBS.area_code)
-    return _frame(engine, statement)
+        OBS.area_code.in_(list(_codes_at(level))),
+        order=["area_code"],
+    )
 
 
 def time_series(
@@ -95,21 +121,25 @@ def time_series(
     age_bands: Sequence[str] = ("alle",),
 ) -> pd.DataFrame:
     """All years for some areas (callers add the national code when they want it)."""
-    statement = _tidy_select(
+    return _observations(
+        engine,
         OBS.area_code.in_(list(area_codes)),
         OBS.sex.in_(list(sexes)),
         OBS.age_band.in_(list(age_bands)),
         OBS.indicator_id == indicator_id,
-    ).order_by(OBS.area_code, OBS.sex, OBS.age_band, OBS.year)
-    return _frame(engine, statement)
+        order=["area_code", "sex", "age_band", "year"],
+    )
 
 
 def area_profile(engine: Engine, area_codes: Sequence[str]) -> pd.DataFrame:
     """Every indicator and year for some areas, both sexes and all ages together (barometer)."""
-    statement = _tidy_select(
-        OBS.area_code.in_(list(area_codes)), OBS.sex == "alle", OBS.age_band == "alle"
-    ).order_by(OBS.indicator_id, OBS.area_code, OBS.year)
-    return _frame(engine, statement)
+    return _observations(
+        engine,
+        OBS.area_code.in_(list(area_codes)),
+        OBS.sex == "alle",
+        OBS.age_band == "alle",
+        order=["indicator_id", "area_code", "year"],
+    )
 
 
 def fetch_observations(
@@ -125,23 +155,20 @@ def fetch_observations(
     conditions = []
     if indicator_ids:
         conditions.append(OBS.indicator_id.in_(list(indicator_ids)))
-    if level:
-        conditions.append(AREA.level == level)
     if area_codes:
         conditions.append(OBS.area_code.in_(list(area_codes)))
+    elif level:
+        conditions.append(OBS.area_code.in_(list(_codes_at(level))))
     if years:
         conditions.append(OBS.year.in_([int(y) for y in years]))
     if sexes:
         conditions.append(OBS.sex.in_(list(sexes)))
     if age_bands:
         conditions.append(OBS.age_band.in_(list(age_bands)))
-    statement = (
-        select(*_SELECTED)
-        .join_from(observations, areas, OBS.area_code == AREA.code)
-        .where(and_(True, *conditions))
-        .order_by(OBS.indicator_id, OBS.year, AREA.level, OBS.area_code, OBS.sex, OBS.age_band)
+    frame = _observations(
+        engine, *conditions, order=["indicator_id", "year", "area_code", "sex", "age_band"]
     )
-    return _frame(engine, statement)[TIDY_COLUMNS]
+    return frame[TIDY_COLUMNS]
 
 
 def indicator_years(engine: Engine) -> pd.DataFrame:

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
-    Index,
     Integer,
     MetaData,
     String,
@@ -69,9 +68,9 @@ observations = Table(
     Column("ci_high", Float),
     Column("suppressed", Boolean, nullable=False),
     Column("suppression_reason", Text),
+    # A map slice: one indicator, year, sex and age band for all areas. The index for one
+    # area's series and barometer is made by the migrations (it differs per database).
     UniqueConstraint("indicator_id", "year", "sex", "age_band", "area_code", name="uq_obs_slice"),
-    # One area's series and latest values for all indicators (barometer, time series).
-    Index("ix_obs_area", "area_code", "sex", "age_band", "indicator_id", "year"),
 )
 
 import_log = Table(

@@ -164,6 +164,17 @@ def write_observations(conn: Connection, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load: planner statistics, and on PostgreSQL the visibility map that lets
+    the covering index answer without visiting the table."""
+    if is_sqlite(engine):
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE observations")
+
+
 def save_boundaries(engine: Engine, level: str, feature_collection: dict, source: str) -> None:
     """Keep official boundaries in the store, so every app instance on it draws the same map."""
     table = schema.boundaries

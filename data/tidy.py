@@ -89,7 +89,7 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     Returns the numbers (NaN when empty or a symbol), the SSB symbol found (or ''), and
     which cells are neither a number nor empty nor a symbol.
     """
-    cleaned = text.fillna("").astype(str).map(lambda s: _SPACES.sub("", s))
+    cleaned = text.fillna("").astype(str).str.replace(_SPACES, "", regex=True)
     symbol = cleaned.where(cleaned.isin(NOT_PUBLISHED.keys()), "")
     zero = cleaned.isin(ZERO_SYMBOLS)
     numeric_text = cleaned.where(~cleaned.isin([*NOT_PUBLISHED, *ZERO_SYMBOLS]), "")
@@ -101,8 +101,11 @@ def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return numbers, symbol, bad
 
 
-def neutralise_formula(text: object) -> object:
-    """Stop a spreadsheet from running a text cell as a formula."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(column: pd.Series) -> pd.Series:
+    """Stop a spreadsheet from running text cells as formulas: prefix them with '."""
+    text = column.astype(object)
+    risky = text.notna() & text.astype(str).str.startswith(FORMULA_STARTS)
+    return text.where(~risky, "'" + text.astype(str))

@@ -186,14 +186,19 @@ def test_export_formats_agree_and_carry_metadata(demo_engine):
     assert sheets["Om dataene"].iloc[:, 0].str.contains("Syntetiske demodata").any()
 
 
-def test_formula_text_is_neutralised(tmp_path):
-    from data.tidy import neutralise_formula
+def test_formula_text_is_neutralised():
+    from data.tidy import neutralise_formulas
 
-    assert neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert neutralise_formula("@SUM") == "'@SUM"
-    assert neutralise_formula("-1+2") == "'-1+2"
-    assert neutralise_formula("Oslo") == "Oslo"
-    assert neutralise_formula(3.5) == 3.5
+    cells = pd.Series(["=HYPERLINK(1)", "@SUM", "-1+2", "+47", "Oslo", "", "a=b"])
+    assert neutralise_formulas(cells).tolist() == [
+        "'=HYPERLINK(1)",
+        "'@SUM",
+        "'-1+2",
+        "'+47",
+        "Oslo",
+        "",
+        "a=b",
+    ]
 
 
 def test_exported_file_imports_back_unchanged(demo_engine, tmp_path):
