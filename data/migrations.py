@@ -22,6 +22,7 @@ def _create_version_1(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+AREA_INDEX = "ix_obs_area_covering"
 AREA_INDEX_KEY = "area_code, sex, age_band, indicator_id, year"
 AREA_INDEX_COVERED = (
     "numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason"
@@ -39,9 +40,7 @@ def create_area_index(conn: Connection) -> None:
         columns = f"({AREA_INDEX_KEY}) INCLUDE ({AREA_INDEX_COVERED})"
     else:
         columns = f"({AREA_INDEX_KEY}, {AREA_INDEX_COVERED})"
-    conn.exec_driver_sql(
-        f"CREATE INDEX IF NOT EXISTS ix_obs_area_covering ON observations {columns}"
-    )
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {AREA_INDEX} ON observations {columns}")
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1, create_area_index]
