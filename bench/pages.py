@@ -61,18 +61,23 @@ class NoChart(RuntimeError):
     """The page showed an error or no chart in time."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @contextmanager
-def streamlit_server(script: Path, db_url: str) -> Iterator[tuple[str, psutil.Process]]:
-    """A fresh `streamlit run` on a free port; yields its URL and process, and stops it."""
-    port = _free_port()
+def streamlit_server(
+    script: Path, db_url: str, log_dir: Path = WORK
+) -> Iterator[tuple[str, psutil.Process]]:
+    """A fresh `streamlit run` on a free port; yields its URL and process, and stops it.
+
+    The browser tests start the app the same way."""
+    port = free_port()
     env = {**os.environ, store.ENV_VAR: db_url}
-    log = (WORK / f"streamlit_{script.stem}.log").open("w")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = (log_dir / f"streamlit_{script.stem}_{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
         + ["--server.address", "127.0.0.1", "--server.headless", "true"],

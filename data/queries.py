@@ -13,25 +13,11 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, func, select
 
 from data.schema import OBSERVATION_COLUMNS, areas, import_log, observations
+from data.tidy import COLUMNS
 from geo.areas import load_areas
 
 OBS = observations.c
-TIDY_COLUMNS = [
-    "indicator_id",
-    "area_code",
-    "area_name",
-    "level",
-    "year",
-    "sex",
-    "age_band",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "suppression_reason",
-]
+TIDY_COLUMNS = COLUMNS  # the public tidy format, defined once in data/tidy.py
 _STORED = [OBS[c] for c in OBSERVATION_COLUMNS]
 _AREA_COLUMNS = ["area_name", "level", "helsefellesskap_code", "fylke_code"]
 
@@ -63,13 +49,22 @@ def _column(key: str, values: tuple | list) -> pd.Series:
     return pd.Series(np.array(values, dtype=object), dtype=object, copy=False)
 
 
-def _frame(engine: Engine, statement: Select, with_areas: bool = False) -> pd.DataFrame:
+def _frame(
+    engine: Engine, statement: Select, with_areas: bool = False, level: str | None = None
+) -> pd.DataFrame:
     """Build the frame column by column in one go: the dashboard's slices are small, and
-    per-row or per-column pandas work would cost more than the query itself."""
+    per-row or per-column pandas work would cost more than the query itself.
+
+    ``level`` keeps the rows of one area level. It is applied here rather than as a long
+    IN list of area codes, which PostgreSQL would have to plan on every call.
+    """
     with engine.connect() as conn:
         result = conn.execute(statement)
         keys = list(result.keys())
         rows = result.fetchall()
+    if level:
+        level_of, position = _area_lookup()["level"], keys.index("area_code")
+        rows = [row for row in rows if level_of.get(row[position]) == level]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(keys)
     data = {key: _column(key, values) for key, values in zip(keys, columns, strict=True)}
     if with_areas:
@@ -80,17 +75,16 @@ def _frame(engine: Engine, statement: Select, with_areas: bool = False) -> pd.Da
     return pd.DataFrame(data, copy=False)
 
 
-def _observations(engine: Engine, *conditions, order: Sequence[str]) -> pd.DataFrame:  # noqa: ANN002
+def _observations(
+    engine: Engine,
+    *conditions,  # noqa: ANN002 (SQL expressions)
+    order: Sequence[str],
+    level: str | None = None,
+) -> pd.DataFrame:
     """Observation rows with their area's name, level and parents, ordered by the database
     (the indexes already hold most of these orders)."""
     statement = select(*_STORED).where(and_(True, *conditions)).order_by(*[OBS[c] for c in order])
-    return _frame(engine, statement, with_areas=True)
-
-
-@lru_cache(maxsize=8)
-def _codes_at(level: str) -> tuple[str, ...]:
-    areas = load_areas()
-    return tuple(areas.loc[areas["level"] == level, "code"])
+    return _frame(engine, statement, with_areas=True, level=level)
 
 
 def map_slice(
@@ -108,8 +102,8 @@ def map_slice(
         OBS.year == int(year),
         OBS.sex == sex,
         OBS.age_band == age_band,
-        OBS.area_code.in_(list(_codes_at(level))),
         order=["area_code"],
+        level=level,
     )
 
 
@@ -138,7 +132,7 @@ def area_profile(engine: Engine, area_codes: Sequence[str]) -> pd.DataFrame:
         OBS.area_code.in_(list(area_codes)),
         OBS.sex == "alle",
         OBS.age_band == "alle",
-        order=["indicator_id", "area_code", "year"],
+        order=["area_code", "indicator_id", "year"],  # the covering index's own order
     )
 
 
@@ -157,8 +151,6 @@ def fetch_observations(
         conditions.append(OBS.indicator_id.in_(list(indicator_ids)))
     if area_codes:
         conditions.append(OBS.area_code.in_(list(area_codes)))
-    elif level:
-        conditions.append(OBS.area_code.in_(list(_codes_at(level))))
     if years:
         conditions.append(OBS.year.in_([int(y) for y in years]))
     if sexes:
@@ -166,7 +158,10 @@ def fetch_observations(
     if age_bands:
         conditions.append(OBS.age_band.in_(list(age_bands)))
     frame = _observations(
-        engine, *conditions, order=["indicator_id", "year", "area_code", "sex", "age_band"]
+        engine,
+        *conditions,
+        order=["indicator_id", "year", "area_code", "sex", "age_band"],
+        level=level,
     )
     return frame[TIDY_COLUMNS]
 

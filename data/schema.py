@@ -15,6 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from data.tidy import COLUMNS
+
 metadata = MetaData()
 
 store_meta = Table(
@@ -95,17 +97,5 @@ boundaries = Table(
     Column("geojson", Text, nullable=False),
 )
 
-OBSERVATION_COLUMNS = [
-    "indicator_id",
-    "area_code",
-    "year",
-    "sex",
-    "age_band",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "suppression_reason",
-]
+# The tidy format's columns that an observation row stores (names and levels come from areas).
+OBSERVATION_COLUMNS = [c for c in COLUMNS if c not in ("area_name", "level")]

@@ -9,8 +9,11 @@ from geo.areas import NATIONAL_CODE
 from indicators.catalogue import load_catalogue, patient_groups
 from ui import data
 from ui.barometer import barometer_table, render_group_barometer, render_headline, render_legend
+from ui.entry import require_app_entry
 from ui.layout import page_header
 from ui.selectors import area_label, pick_area
+
+require_app_entry()
 
 INTRO = (
     "Hvordan går samhandlingen mellom kommuner og sykehus for de fem pasientgruppene i "

@@ -7,10 +7,13 @@ import streamlit as st
 
 from data.exporter import POLARITY_TEXT
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
+from ui.entry import require_app_entry
 from ui.format import number
 from ui.layout import empty_state, page_header
 from ui.selectors import age_label
 from ui.state import notice, url_select
+
+require_app_entry()
 
 ALL_GROUPS = "alle"
 MEASURE_TEXT = {

@@ -16,9 +16,12 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
+from ui.entry import require_app_entry
 from ui.layout import chart_block, empty_state, page_header, sidebar_store_info
 from ui.selectors import area_label, pick_area
 from ui.state import url_select
+
+require_app_entry()
 
 
 def pick_group() -> PatientGroup:

@@ -11,6 +11,7 @@ import streamlit as st
 from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS, variation_ratio
 from ui import charts, data
+from ui.entry import require_app_entry
 from ui.format import interval, number, with_unit
 from ui.layout import chart_block, empty_state, page_header
 from ui.selectors import (
@@ -24,6 +25,8 @@ from ui.selectors import (
 )
 from ui.state import url_select
 from ui.theme import JUDGEMENT_SYMBOLS
+
+require_app_entry()
 
 LEVELS = {"kommune": "Kommunene i ett helsefellesskap", "helsefellesskap": "Alle helsefellesskap"}
 

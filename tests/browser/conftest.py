@@ -6,30 +6,17 @@ proves the page works offline. Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from bench.pages import CHROMIUM_ARGS, streamlit_server
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 PAGES = {
     "barometer": "Barometer",
@@ -43,67 +30,17 @@ PAGES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if not path:
-        message = "Chromium mangler (apt-get install chromium); ./test.sh installerer den"
-        if os.environ.get("SAMHANDLING_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+@contextmanager
+def serve_app(db_url: str) -> Iterator[str]:
+    """`streamlit run app.py` against ``db_url``, logging into test-artifacts/."""
+    with streamlit_server(REPO / "app.py", db_url, log_dir=ARTIFACTS) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")
 def app_url(demo_db_url: str, chromium_path: str) -> Iterator[str]:
-    """Start `streamlit run app.py` on the demo store and wait until it answers."""
-    port = _free_port()
-    env = {**os.environ, "SAMHANDLING_DB_URL": demo_db_url}
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit-server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail(
-            "Streamlit-serveren startet ikke innen 60 s; se test-artifacts/streamlit-server.log"
-        )
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serve_app(demo_db_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

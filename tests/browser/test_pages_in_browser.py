@@ -12,7 +12,7 @@ import pytest
 
 from bench.pages import MAIN_CONTENT
 from indicators.catalogue import get_indicator
-from tests.browser.conftest import ARTIFACTS, PAGES, screenshot, wait_for_app
+from tests.browser.conftest import ARTIFACTS, PAGES, screenshot, serve_app, wait_for_app
 from ui.selectors import indicator_label
 
 pytestmark = pytest.mark.browser
@@ -150,3 +150,17 @@ def test_presentation_moves_between_slides(open_page) -> None:
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => location.search.includes('lysbilde=2')", timeout=30_000)
     assert_clean(page)
+
+
+def test_a_deep_link_to_a_fresh_server_goes_through_the_app(browser, demo_db_url) -> None:
+    """A bookmark opened right after a restart: the page runs inside app.py's navigation."""
+    with serve_app(demo_db_url) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.goto(f"{url}/kart?omrade=H09&indikator=kad_bruk")
+        page.wait_for_selector(MAIN_CONTENT["kart"], state="visible", timeout=60_000)
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Data og eksport" in nav and "Presentasjonsmodus" in nav
+        assert "app" not in nav.split("\n")
+        assert "Datalager" in page.locator("[data-testid='stSidebar']").inner_text()
+        context.close()
