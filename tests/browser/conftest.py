@@ -6,6 +6,8 @@ proves the page works offline. Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,17 @@ PAGES = {
     "om_indikatorene": "Om indikatorene",
     "presentasjon": "Presentasjonsmodus",
 }
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        message = "Chromium mangler (apt-get install chromium); ./test.sh installerer den"
+        if os.environ.get("SAMHANDLING_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 @contextmanager

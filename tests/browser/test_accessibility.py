@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from bench.pages import page_path
 from tests.browser.conftest import ARTIFACTS, PAGES
 from tests.browser.test_pages_in_browser import load
 
@@ -34,7 +35,7 @@ def test_no_serious_accessibility_violation(open_page, slug: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page = open_page()
-    load(page, slug)
+    load(page, page_path(slug))
     page.wait_for_timeout(1000)
     result = Axe().run(page)
     violations = [v for v in result.response["violations"] if v["impact"] in SEVERE]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.pages import MAIN_CONTENT
+from bench.pages import MAIN_CONTENT, page_path
 from indicators.catalogue import get_indicator
 from tests.browser.conftest import ARTIFACTS, PAGES, screenshot, serve_app, wait_for_app
 from ui.selectors import indicator_label
@@ -55,8 +55,8 @@ def assert_clean(page) -> None:  # noqa: ANN001
 def test_page_loads_offline_without_errors(open_page, slug: str) -> None:
     for width, height in ((1280, 800), (1920, 1080)):
         page = open_page(width, height)
-        cold = load(page, slug)
-        warm = load(page, slug)
+        cold = load(page, page_path(slug))
+        warm = load(page, page_path(slug))
         TIMINGS.setdefault(slug, {}).update({f"cold_{width}": cold, f"warm_{width}": warm})
         page.wait_for_timeout(1500)  # let WebGL maps finish drawing before the screenshot
         screenshot(page, f"{slug}-{width}x{height}")
@@ -147,6 +147,7 @@ def test_presentation_moves_between_slides(open_page) -> None:
     assert page.locator("[data-testid='stMain']").inner_text() != first
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => location.search.includes('lysbilde=3')", timeout=30_000)
+    wait_for_app(page)
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => location.search.includes('lysbilde=2')", timeout=30_000)
     assert_clean(page)
