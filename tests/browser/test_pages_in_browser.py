@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.pages import MAIN_CONTENT, page_path
 from indicators.catalogue import get_indicator
@@ -165,3 +166,21 @@ def test_a_deep_link_to_a_fresh_server_goes_through_the_app(browser, demo_db_url
         assert "app" not in nav.split("\n")
         assert "Datalager" in page.locator("[data-testid='stSidebar']").inner_text()
         context.close()
+
+
+def test_the_back_button_restores_the_previous_selection(open_page) -> None:
+    page = open_page()
+    load(page, "kart?indikator=eldre_skropelige&omrade=NO")
+    page.get_by_label("Indikator").click()
+    page.keyboard.type(get_indicator("kad_bruk").title)
+    page.get_by_role("option", name=indicator_label("kad_bruk")).click()
+    page.wait_for_function("() => location.search.includes('indikator=kad_bruk')", timeout=30_000)
+    wait_for_app(page)
+    page.go_back()
+    page.wait_for_function(
+        "() => location.search.includes('indikator=eldre_skropelige')", timeout=30_000
+    )
+    expect(page.get_by_label("Indikator")).to_have_value(
+        indicator_label("eldre_skropelige"), timeout=30_000
+    )
+    assert_clean(page)
