@@ -10,9 +10,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy import Engine, Select, and_, case, func, select
 
-from data.schema import OBSERVATION_COLUMNS, areas, import_log, observations
+from data.schema import OBSERVATION_COLUMNS, import_log, observations
 from data.tidy import COLUMNS
 from geo.areas import load_areas
 
@@ -186,7 +186,7 @@ def store_summary(engine: Engine) -> dict[str, int]:
                 func.count(func.distinct(OBS.area_code)),
                 func.min(OBS.year),
                 func.max(OBS.year),
-                func.sum(func.cast(OBS.suppressed, areas.c.population_2024.type)),
+                func.sum(case((OBS.suppressed, 1), else_=0)),
             ).select_from(observations)
         ).one()
     keys = ["rows", "indicators", "areas", "first_year", "last_year", "suppressed"]

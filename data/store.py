@@ -93,24 +93,21 @@ def is_synthetic(engine: Engine) -> bool:
 
 def sync_reference_tables(conn: Connection) -> None:
     """Write the area hierarchy and the indicator catalogue the code knows into the store."""
-    from geo.areas import load_areas
+    from geo.areas import load_areas, parent_code
     from indicators.catalogue import load_catalogue
 
-    areas = load_areas()
-    parent = areas["helsefellesskap_code"].where(areas["level"] == "kommune", areas["rhf_code"])
-    parent = parent.where(areas["level"] != "fylke", "NO").where(areas["level"] != "rhf", "NO")
     area_rows = [
         {
             "code": row.code,
             "name": row.name,
             "level": row.level,
-            "parent_code": p or None,
+            "parent_code": parent_code(row.level, row.helsefellesskap_code, row.rhf_code),
             "helsefellesskap_code": row.helsefellesskap_code or None,
             "fylke_code": row.fylke_code or None,
             "rhf_code": row.rhf_code or None,
             "population_2024": None if pd.isna(row.population_2024) else int(row.population_2024),
         }
-        for row, p in zip(areas.itertuples(index=False), parent, strict=True)
+        for row in load_areas().itertuples(index=False)
     ]
     conn.execute(schema.areas.delete())
     conn.execute(schema.areas.insert(), area_rows)

@@ -80,6 +80,15 @@ def aggregate_relations() -> list[tuple[str, list[str]]]:
     return relations
 
 
+def parent_code(level: str, helsefellesskap_code: str, rhf_code: str) -> str | None:
+    """The area one step up: kommune → helsefellesskap → RHF → land, and fylke → land."""
+    if level == "kommune":
+        return helsefellesskap_code
+    if level == "helsefellesskap":
+        return rhf_code
+    return NATIONAL_CODE if level in ("rhf", "fylke") else None
+
+
 def area_names() -> dict[str, str]:
     areas = load_areas()
     return dict(zip(areas["code"], areas["name"], strict=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import streamlit as st
 
 from geo.areas import load_areas
@@ -20,14 +22,22 @@ LEVEL_LABELS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _area_labels() -> dict[str, str]:
+    """Every area's label, made once: a picker formats all ~380 options on every rerun."""
+    labels = {}
+    for row in load_areas().itertuples(index=False):
+        if row.level == "kommune":
+            labels[row.code] = f"{row.name} (kommune {row.code})"
+        elif row.level == "land":
+            labels[row.code] = row.name
+        else:
+            labels[row.code] = f"{row.name} ({LEVEL_LABELS[row.level]})"
+    return labels
+
+
 def area_label(code: str) -> str:
-    areas = load_areas().set_index("code")
-    row = areas.loc[code]
-    if row["level"] == "kommune":
-        return f"{row['name']} (kommune {code})"
-    if row["level"] == "land":
-        return row["name"]
-    return f"{row['name']} ({LEVEL_LABELS[row['level']]})"
+    return _area_labels()[code]
 
 
 def area_options(levels: tuple[str, ...] = ("land", "helsefellesskap", "kommune")) -> list[str]:
