@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from bench import imports, payload, report, scale, store_queries
 
@@ -51,3 +52,25 @@ def test_national_catalogue_clones_every_indicator() -> None:
     catalogue = scale.national_catalogue()
     assert len(catalogue) == 3 * 36
     assert all(len(ind.age_bands) == len(scale.NATIONAL_BANDS) for ind in catalogue.values())
+
+
+def test_bench_rebuilds_postgresql_stores_in_one_process(work: Path, pg_url: str) -> None:
+    """The bulk load drops and restores the unique constraint; a second build in the same
+    process (demo, then national) must find it in its freshly created table again."""
+    base = pg_url.split("?", 1)[0]
+    try:
+        for _ in range(2):
+            stores = scale.build("tiny", pg_base=base, rebuild=True, progress=lambda _: None)
+        engine = create_engine(stores.pg_url)
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_constraint WHERE conname = 'uq_obs_slice' "
+                "AND connamespace = 'samhandling_bench_tiny'::regnamespace"
+            ).scalar()
+        engine.dispose()
+        assert found == 1
+    finally:
+        admin = create_engine(base)
+        with admin.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA IF EXISTS samhandling_bench_tiny CASCADE")
+        admin.dispose()
