@@ -125,15 +125,31 @@ def time_series(
     )
 
 
+PROFILE_COLUMNS = (
+    "area_code",
+    "indicator_id",
+    "year",
+    "value",
+    "ci_low",
+    "ci_high",
+    "denominator",
+    "suppressed",
+    "suppression_reason",
+)
+
+
 def area_profile(engine: Engine, area_codes: Sequence[str]) -> pd.DataFrame:
-    """Every indicator and year for some areas, both sexes and all ages together (barometer)."""
-    return _observations(
-        engine,
-        OBS.area_code.in_(list(area_codes)),
-        OBS.sex == "alle",
-        OBS.age_band == "alle",
-        order=["area_code", "indicator_id", "year"],  # the covering index's own order
+    """Every indicator and year for some areas, both sexes and all ages together (barometer).
+
+    Only the columns a barometer reads: at national scale this is thousands of rows on every
+    barometer view, and each further column costs more than the index lookup.
+    """
+    statement = (
+        select(*[OBS[c] for c in PROFILE_COLUMNS])
+        .where(OBS.area_code.in_(list(area_codes)), OBS.sex == "alle", OBS.age_band == "alle")
+        .order_by(OBS.area_code, OBS.indicator_id, OBS.year)  # the covering index's own order
     )
+    return _frame(engine, statement)
 
 
 def fetch_observations(

@@ -105,7 +105,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formulas(column: pd.Series) -> pd.Series:
-    """Stop a spreadsheet from running text cells as formulas: prefix them with '."""
-    text = column.astype(object)
-    risky = text.notna() & text.astype(str).str.startswith(FORMULA_STARTS)
-    return text.where(~risky, "'" + text.astype(str))
+    """Stop a spreadsheet from running text cells as formulas: prefix them with '.
+
+    Each distinct value is checked once: export columns repeat a few values many times.
+    """
+    codes, uniques = pd.factorize(column)
+    safe = np.array(
+        [f"'{u}" if str(u).startswith(FORMULA_STARTS) else u for u in uniques] + [None],
+        dtype=object,
+    )
+    return pd.Series(safe[codes], index=column.index, dtype=object, name=column.name)
