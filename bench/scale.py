@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -199,6 +200,16 @@ def _finish(engine: Engine) -> None:
     store.refresh_statistics(engine)
 
 
+def _flush(engines: list[Engine]) -> None:
+    """Put the bulk load on disk before anything is timed, so the first queries don't compete
+    with the server's checkpoint and the kernel's write-back of gigabytes."""
+    for engine in engines:
+        if not store.is_sqlite(engine):
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("CHECKPOINT")
+    os.sync()
+
+
 def _mark(engine: Engine, marker: dict) -> None:
     """Mark the store synthetic (as the demo does) and record what the bench built."""
     with engine.begin() as conn:
@@ -281,6 +292,7 @@ def build(
     engines = [e for e in (sqlite_engine, pg_engine) if e is not None]
     for engine in engines:
         timed.run(f"{engine.dialect.name}_index", lambda e=engine: _finish(e))
+    timed.run("flush", lambda: _flush(engines))
     stores.seconds["total"] = time.perf_counter() - started
     for engine in engines:
         _mark(engine, {**wanted, "rows": stores.rows, "seconds": stores.seconds})
