@@ -19,24 +19,29 @@ from indicators.suppression import suppress_small_counts
 def add_values(cells: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
     """Value and 95 % CI from counts; rows with only a given value keep it, without a CI."""
     out = cells.copy()
-    for column in ("value", "ci_low", "ci_high"):
-        if column not in out:
-            out[column] = np.nan
-    counted = out["numerator"].notna()
-    for indicator_id, rows in out[counted].groupby("indicator_id", sort=False):
-        indicator = catalogue[indicator_id]
-        prices = rows["year"].map(indicator.unit_price).to_numpy(dtype=float)
+    columns = {
+        c: out[c].to_numpy(dtype=float, copy=True) if c in out else np.full(len(out), np.nan)
+        for c in ("value", "ci_low", "ci_high")
+    }
+    counted = out["numerator"].notna().to_numpy()
+    indicator, indicator_ids = pd.factorize(out["indicator_id"])
+    numerator = out["numerator"].to_numpy(dtype=float)
+    denominator = out["denominator"].to_numpy(dtype=float)
+    year = out["year"].to_numpy()
+    for code, indicator_id in enumerate(indicator_ids):
+        at = np.flatnonzero(counted & (indicator == code))
+        if not at.size:
+            continue
+        spec = catalogue[indicator_id]
+        # One price per distinct year: a price is an interpolation, a million of them are slow.
+        years, year_code = np.unique(year[at], return_inverse=True)
+        prices = np.array([spec.unit_price(y) for y in years], dtype=float)[year_code]
         computed = compute_values(
-            indicator.measure,
-            rows["numerator"].to_numpy(dtype=float),
-            rows["denominator"].to_numpy(dtype=float),
-            float(indicator.multiplier),
-            prices,
+            spec.measure, numerator[at], denominator[at], float(spec.multiplier), prices
         )
-        out.loc[rows.index, ["value", "ci_low", "ci_high"]] = computed[
-            ["value", "ci_low", "ci_high"]
-        ].to_numpy()
-    return out
+        for column, array in columns.items():
+            array[at] = computed[column].to_numpy()
+    return out.assign(**columns)
 
 
 def build_cube(

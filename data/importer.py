@@ -74,10 +74,36 @@ class _Errors:
         self.first_row = first_row
         self.items: list[RowError] = []
 
-    def add(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+    def add(
+        self, mask: pd.Series, column: str, reason: str | pd.Series, codes: np.ndarray | None = None
+    ) -> None:
+        """``reason`` is one text, one per row, or with ``codes`` one per distinct value."""
         for position in np.flatnonzero(mask.to_numpy()):
-            text = reason if isinstance(reason, str) else str(reason.iloc[position])
+            if isinstance(reason, str):
+                text = reason
+            else:
+                text = str(reason.iloc[position if codes is None else codes[position]])
             self.items.append(RowError(int(position) + self.first_row, column, text))
+
+
+class _Text:
+    """A text column as its distinct stripped values and, per row, which one it holds.
+
+    A million rows hold only some thousand distinct texts, so each check runs once per
+    distinct value and reaches the rows through ``codes``. An absent column reads as empty.
+    """
+
+    def __init__(self, table: pd.DataFrame, name: str) -> None:
+        if name in table:
+            self.codes, uniques = pd.factorize(table[name], use_na_sentinel=False)
+            self.values = pd.Series(uniques).astype(str).str.strip()
+        else:
+            self.codes = np.zeros(len(table), dtype=np.intp)
+            self.values = pd.Series([""], dtype=str)
+
+    def rows(self, per_value: pd.Series) -> pd.Series:
+        """Per-value results spread out to one per row."""
+        return pd.Series(per_value.array.take(self.codes))
 
 
 def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[RowError]]:
@@ -98,59 +124,81 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
             RowError(first_row - 1, "(overskrift)", f"{p} (kjente kolonner: {known})")
             for p in problems
         ]
-    t = table.apply(lambda s: s.astype(str).str.strip())
     catalogue = load_catalogue()
     areas = load_areas()
     area_level = dict(zip(areas["code"], areas["level"], strict=True))
 
-    empty = t["indicator_id"] == ""
-    errors.add(empty, "indicator_id", "mangler indikator")
-    unknown_ind = ~empty & ~t["indicator_id"].isin(catalogue.keys())
-    errors.add(unknown_ind, "indicator_id", "ukjent indikator «" + t["indicator_id"] + "»")
+    indicator = _Text(table, "indicator_id")
+    empty = indicator.values == ""
+    errors.add(indicator.rows(empty), "indicator_id", "mangler indikator")
+    unknown_ind = indicator.rows(~empty & ~indicator.values.isin(catalogue.keys()))
+    errors.add(
+        unknown_ind, "indicator_id", "ukjent indikator «" + indicator.values + "»", indicator.codes
+    )
 
-    # Each distinct code is normalised and recoded once, however many rows carry it.
-    recoded = {
-        raw: recode_to_2024(normalise_kommune_code(raw), set(area_level))
-        for raw in t["area_code"].unique()
-    }
-    area = t["area_code"].map({raw: r.code_2024 for raw, r in recoded.items()})
-    problem = t["area_code"].map({raw: r.problem or "" for raw, r in recoded.items()})
-    errors.add(area.isna(), "area_code", problem)
-    if "level" in t:
-        given = t["level"].str.lower()
-        wrong = (given != "") & area.notna() & (given != area.map(area_level))
-        errors.add(wrong, "level", "nivået passer ikke med områdekoden " + area.fillna(""))
+    area_text = _Text(table, "area_code")
+    codes_2024 = set(area_level)
+    recoded = [recode_to_2024(normalise_kommune_code(raw), codes_2024) for raw in area_text.values]
+    area_value = pd.Series([r.code_2024 for r in recoded], dtype=str)
+    area = area_text.rows(area_value)
+    problem = pd.Series([r.problem or "" for r in recoded], dtype=str)
+    errors.add(area.isna(), "area_code", problem, area_text.codes)
+    if "level" in table:
+        level = _Text(table, "level")
+        given = level.rows(level.values.str.lower())
+        expected = area_text.rows(area_value.map(area_level))
+        wrong = (given != "") & area.notna() & (given != expected)
+        reason = "nivået passer ikke med områdekoden " + area_value.fillna("")
+        errors.add(wrong, "level", reason, area_text.codes)
 
-    year = pd.to_numeric(t["year"], errors="coerce")
+    year_text = _Text(table, "year")
+    year_value = pd.to_numeric(year_text.values, errors="coerce")
     this_year = datetime.now(UTC).year
-    bad_year = year.isna() | (year % 1 != 0) | (year < FIRST_YEAR) | (year > this_year)
-    errors.add(bad_year, "year", f"årstallet må være et helt år fra {FIRST_YEAR} til {this_year}")
+    bad_year = year_value.isna() | (year_value % 1 != 0)
+    bad_year |= (year_value < FIRST_YEAR) | (year_value > this_year)
+    errors.add(
+        year_text.rows(bad_year),
+        "year",
+        f"årstallet må være et helt år fra {FIRST_YEAR} til {this_year}",
+    )
+    year = year_text.rows(year_value)
 
-    sex = t["sex"].str.lower().replace("", "alle") if "sex" in t else pd.Series("alle", t.index)
-    errors.add(~sex.isin(SEXES), "sex", "kjønn må være alle, kvinner eller menn")
-    age = t["age_band"].replace("", "alle") if "age_band" in t else pd.Series("alle", t.index)
-    allowed = {f"{i.id}|{band}" for i in catalogue.values() for band in i.all_age_bands()}
-    bad_age = ~(t["indicator_id"] + "|" + age).isin(allowed) & ~unknown_ind
+    sex_text = _Text(table, "sex")
+    sex_value = sex_text.values.str.lower().replace("", "alle")
+    sex = sex_text.rows(sex_value)
+    errors.add(
+        sex_text.rows(~sex_value.isin(SEXES)), "sex", "kjønn må være alle, kvinner eller menn"
+    )
+    age_text = _Text(table, "age_band")
+    age_value = age_text.values.replace("", "alle")
+    age = age_text.rows(age_value)
+    bands = {i.id: set(i.all_age_bands()) for i in catalogue.values()}
+    # Whether each distinct indicator (row) allows each distinct age band (column).
+    allowed = np.array(
+        [[band in bands.get(i, ()) for band in age_value] for i in indicator.values], dtype=bool
+    ).reshape(len(indicator.values), len(age_value))
+    bad_age = pd.Series(~allowed[indicator.codes, age_text.codes]) & ~unknown_ind
     allowed_text = {i.id: ", ".join(i.all_age_bands()) for i in catalogue.values()}
     errors.add(
         bad_age,
         "age_band",
         "aldersgruppen finnes ikke for indikatoren (tillatt: "
-        + t["indicator_id"].map(allowed_text).fillna("")
+        + indicator.values.map(allowed_text).fillna("")
         + ")",
+        indicator.codes,
     )
 
-    measure = t["indicator_id"].map({i.id: i.measure for i in catalogue.values()}).fillna("")
+    measures = {i.id: i.measure for i in catalogue.values()}
+    measure = indicator.rows(indicator.values.map(measures).fillna(""))
     numbers: dict[str, pd.Series] = {}
-    symbols = pd.Series("", t.index)
+    symbol_reason = pd.Series(np.nan, index=pd.RangeIndex(len(table)), dtype=str)
     for column in ("numerator", "denominator", "value"):
-        if column not in t:
-            numbers[column] = pd.Series(np.nan, t.index)
-            continue
-        parsed, symbol, bad = parse_numbers(t[column])
-        errors.add(bad, column, "ikke et tall: «" + t[column] + "»")
-        numbers[column] = parsed
-        symbols = symbols.where(symbols != "", symbol)
+        text = _Text(table, column)
+        parsed, symbol, bad = parse_numbers(text.values)
+        errors.add(text.rows(bad), column, "ikke et tall: «" + text.values + "»", text.codes)
+        numbers[column] = text.rows(parsed)
+        symbol_reason = symbol_reason.fillna(text.rows(symbol.map(NOT_PUBLISHED)))
+    no_symbol = symbol_reason.isna()
     for column in ("numerator", "denominator"):
         value = numbers[column]
         errors.add(value < 0, column, "kan ikke være negativ")
@@ -158,7 +206,7 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     numerator, denominator = numbers["numerator"], numbers["denominator"]
     needs_denominator = measure.isin(["share", "rate", "ratio"])
     errors.add(
-        numerator.notna() & needs_denominator & denominator.isna() & (symbols == ""),
+        numerator.notna() & needs_denominator & denominator.isna() & no_symbol,
         "denominator",
         "mangler nevner til telleren",
     )
@@ -167,28 +215,25 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
         "numerator",
         "telleren er større enn nevneren for en andel",
     )
-    if "suppressed" in t:
-        flag = t["suppressed"].str.lower()
-        errors.add(
-            ~flag.isin(["", "true", "false", "sann", "usann", "1", "0", "ja", "nei"]),
-            "suppressed",
-            "må være true eller false",
-        )
-        source_suppressed = flag.isin(["true", "sann", "1", "ja"])
-    else:
-        source_suppressed = pd.Series(False, t.index)
+    flag_text = _Text(table, "suppressed")
+    flag = flag_text.values.str.lower()
     errors.add(
-        numerator.isna() & numbers["value"].isna() & (symbols == "") & ~source_suppressed,
+        flag_text.rows(~flag.isin(["", "true", "false", "sann", "usann", "1", "0", "ja", "nei"])),
+        "suppressed",
+        "må være true eller false",
+    )
+    source_suppressed = flag_text.rows(flag.isin(["true", "sann", "1", "ja"]))
+    errors.add(
+        numerator.isna() & numbers["value"].isna() & no_symbol & ~source_suppressed,
         "numerator",
         "trenger numerator og denominator, value eller et tegn for ikke publisert (: ..)",
     )
-    reason = symbols.map(NOT_PUBLISHED).where(symbols != "")
-    if "suppression_reason" in t:
-        reason = reason.fillna(t["suppression_reason"].replace("", np.nan))
+    given_reason = _Text(table, "suppression_reason")
+    reason = symbol_reason.fillna(given_reason.rows(given_reason.values.replace("", np.nan)))
 
     clean = pd.DataFrame(
         {
-            "indicator_id": t["indicator_id"],
+            "indicator_id": indicator.rows(indicator.values),
             "area_code": area,
             "year": year,
             "sex": sex,
@@ -307,17 +352,22 @@ def import_file(
     )
     # Hidden rows take part as unknowns, so no total is summed from the visible parts alone.
     cube = build_cube(clean.drop(columns="not_published"), load_catalogue(), require_complete=True)
+    # They come out of the cube blank, so only blank rows are looked up.
     hidden = clean[clean["numerator"].isna() & clean["value"].isna()]
     reasons = hidden.set_index(ROW_KEYS)["not_published"].fillna("Ikke publisert i kilden")
-    keys = pd.MultiIndex.from_frame(cube[ROW_KEYS])
+    blank = cube.index[cube["numerator"].isna() & cube["value"].isna()]
+    keys = pd.MultiIndex.from_frame(cube.loc[blank, ROW_KEYS])
     from_source = keys.isin(reasons.index)
-    cube.loc[from_source, "suppressed"] = True
-    cube.loc[from_source, "suppression_reason"] = reasons.reindex(keys[from_source]).to_numpy()
+    cube.loc[blank[from_source], "suppressed"] = True
+    cube.loc[blank[from_source], "suppression_reason"] = reasons.reindex(
+        keys[from_source]
+    ).to_numpy()
     for column in schema.OBSERVATION_COLUMNS:
         if column not in cube:
             cube[column] = np.nan
     cube["suppressed"] = cube["suppressed"].fillna(False).astype(bool)
-    slices = sorted({(i, int(y)) for i, y in zip(cube["indicator_id"], cube["year"], strict=True)})
+    pairs = cube[["indicator_id", "year"]].drop_duplicates().itertuples(index=False, name=None)
+    slices = sorted((i, int(y)) for i, y in pairs)
     progress(f"  {len(cube):,} rader i {len(slices)} indikator-år; sammenligner med lageret …")
     existing = _existing_slices(engine, slices)
     if not existing.empty and _same_rows(existing, cube):

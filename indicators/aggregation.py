@@ -15,15 +15,8 @@ TOTAL = "alle"
 def _sum_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Sums per group, with a count of parts; a part without a number makes the sum unknown."""
     groups = cells.groupby(keys, sort=False, observed=True)
-    summed = groups[["numerator", "denominator"]].sum(min_count=1)
-    missing = (
-        cells[["numerator", "denominator"]]
-        .isna()
-        .groupby([cells[k] for k in keys], sort=False, observed=True)
-        .any()
-    )
     # Column by column, so a measure without a denominator (kroner) still sums its numerator.
-    summed = summed.mask(missing.reindex(summed.index))
+    summed = groups[["numerator", "denominator"]].sum(skipna=False)
     summed["members"] = groups.size()
     return summed[summed["numerator"].notna()].reset_index()
 
@@ -52,7 +45,9 @@ def add_area_aggregates(
     ``cells`` are kept as given.
     """
     kommune_codes = set(membership["kommune_code"])
-    kommune_cells = cells[cells["area_code"].isin(kommune_codes)]
+    slice_keys = ["indicator_id", "year", "sex", "age_band"]
+    columns = [*slice_keys, "area_code", "numerator", "denominator"]
+    kommune_cells = cells.loc[cells["area_code"].isin(kommune_codes), columns]
     if kommune_cells.empty:
         return cells
     joined = kommune_cells.merge(
@@ -61,14 +56,14 @@ def add_area_aggregates(
         ),
         on="area_code",
     )
-    slice_keys = ["indicator_id", "year", "sex", "age_band"]
     aggregates = _sum_counts(joined.drop(columns="area_code"), [*slice_keys, "parent_code"])
     aggregates = aggregates.rename(columns={"parent_code": "area_code"})
     if require_complete:
         expected = membership.groupby("area_code").size().rename("expected").reset_index()
         aggregates = aggregates.merge(expected, on="area_code")
         aggregates = aggregates[aggregates["members"] == aggregates["expected"]]
-    existing = cells[KEYS]
+    # Only rows of parent areas can already hold an aggregate.
+    existing = cells.loc[cells["area_code"].isin(set(membership["area_code"])), KEYS]
     aggregates = aggregates.merge(existing, on=KEYS, how="left", indicator=True)
     aggregates = aggregates[aggregates["_merge"] == "left_only"]
     return pd.concat(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 TOTAL = "alle"
+KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
 VALUE_COLUMNS = ["numerator", "denominator", "value", "ci_low", "ci_high"]
 SECONDARY_REASON = "Skjult for at prikkede tall ikke skal kunne regnes ut fra andre tall"
 
@@ -39,32 +40,41 @@ def primary_suppression(
     return small | small_complement, small_complement & ~small
 
 
+def _group_ids(codes: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One id per distinct combination of the integer ``keys`` columns."""
+    combined = np.zeros(len(codes), dtype=np.int64)
+    for key in keys:
+        column = codes[key].to_numpy()
+        combined = combined * (int(column.max(initial=0)) + 1) + column
+    return pd.factorize(combined)[0]
+
+
 def _relation_members(
     cells: pd.DataFrame, area_relations: list[tuple[str, list[str]]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(relation instance, cell position, is_total) for every additive identity."""
-    frames = []
-    positions = pd.Series(np.arange(len(cells)), index=cells.index, name="cell")
-    base = cells[["indicator_id", "area_code", "year", "sex", "age_band"]].assign(cell=positions)
+    """(relation instance, cell position, is_total) for every additive identity.
+
+    Grouping runs on integer codes of the keys: grouping a million cells by their texts
+    cost more than the rest of the suppression.
+    """
+    area, area_codes = pd.factorize(cells["area_code"])
+    codes = pd.DataFrame({k: pd.factorize(cells[k])[0] for k in KEYS if k != "area_code"})
+    codes = codes.assign(area_code=area, cell=np.arange(len(cells)))
 
     rel_rows = [(i, total, True) for i, (total, _) in enumerate(area_relations)]
     rel_rows += [(i, part, False) for i, (_, parts) in enumerate(area_relations) for part in parts]
-    rel = pd.DataFrame(rel_rows, columns=["relation", "area_code", "is_total"])
-    area = base.merge(rel, on="area_code")
-    area_keys = ["indicator_id", "year", "sex", "age_band", "relation"]
-    frames.append((area, area_keys))
-
+    rel = pd.DataFrame(rel_rows, columns=["relation", "area", "is_total"])
+    rel["area_code"] = pd.Index(area_codes).get_indexer(rel.pop("area"))
+    area_members = codes.merge(rel[rel["area_code"] >= 0], on="area_code")
+    frames = [(area_members, ["indicator_id", "year", "sex", "age_band", "relation"])]
     for dimension in ("sex", "age_band"):
-        keys = [
-            k for k in ("indicator_id", "area_code", "year", "sex", "age_band") if k != dimension
-        ]
-        members = base.assign(is_total=base[dimension] == TOTAL)
-        frames.append((members, keys))
+        members = codes.assign(is_total=(cells[dimension] == TOTAL).to_numpy())
+        frames.append((members, [k for k in KEYS if k != dimension]))
 
     instances, cell_ids, totals = [], [], []
     offset = 0
     for members, keys in frames:
-        codes = members.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+        codes = _group_ids(members, keys)
         sizes = np.bincount(codes)
         keep = sizes[codes] > 1
         instances.append(codes[keep] + offset)
@@ -74,10 +84,21 @@ def _relation_members(
     return np.concatenate(instances), np.concatenate(cell_ids), np.concatenate(totals)
 
 
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """All positions start..stop-1 of every range, one range after the other."""
+    lengths = stops - starts
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lengths - starts, lengths)
+
+
 def secondary_suppression(
     cells: pd.DataFrame, suppressed: np.ndarray, area_relations: list[tuple[str, list[str]]]
 ) -> np.ndarray:
-    """Extend ``suppressed`` until no identity has exactly one suppressed cell."""
+    """Extend ``suppressed`` until no identity has exactly one suppressed cell.
+
+    Each round looks only at the identities that the last round's cells belong to: the
+    others either already hold two or more, or none at all.
+    """
     suppressed = np.asarray(suppressed, dtype=bool).copy()
     if not suppressed.any():
         return suppressed
@@ -86,16 +107,24 @@ def secondary_suppression(
     size = np.nan_to_num(cells["numerator"].to_numpy(dtype=float), nan=np.inf)
     cost = size[cell] + np.where(is_total, np.inf, 0.0)
     order = np.lexsort((cost, instance))
-    instance, cell, cost = instance[order], cell[order], cost[order]
-    while True:
-        hidden = suppressed[cell]
-        count = np.bincount(instance, weights=hidden, minlength=instance.max() + 1)
-        lonely = count[instance] == 1
-        candidates = lonely & ~hidden
-        if not candidates.any():
-            return suppressed
+    instance, cell = instance[order], cell[order]
+    # Identity i's members sit at start[i]:start[i + 1]; a cell's at by_cell[cell_start[c]:…].
+    start = np.searchsorted(instance, np.arange(instance.max() + 2))
+    by_cell = np.argsort(cell, kind="stable")
+    cell_start = np.searchsorted(cell[by_cell], np.arange(len(suppressed) + 1))
+    count = np.bincount(instance[suppressed[cell]], minlength=len(start) - 1)
+    lonely = np.flatnonzero(count == 1)
+    while lonely.size:
+        members = _ranges(start[lonely], start[lonely + 1])
+        candidates = members[~suppressed[cell[members]]]
         first = np.unique(instance[candidates], return_index=True)[1]
-        suppressed[cell[candidates][first]] = True
+        chosen = np.unique(cell[candidates[first]])
+        suppressed[chosen] = True
+        touched = instance[by_cell[_ranges(cell_start[chosen], cell_start[chosen + 1])]]
+        np.add.at(count, touched, 1)
+        touched = np.unique(touched)
+        lonely = touched[count[touched] == 1]
+    return suppressed
 
 
 def suppress_small_counts(
