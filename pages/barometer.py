@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.areas import NATIONAL_CODE
-from indicators.catalogue import load_catalogue, patient_groups
-from ui import data
-from ui.barometer import barometer_table, render_group_barometer, render_headline, render_legend
+from indicators.catalogue import patient_groups
+from ui.barometer import area_barometer, render_group_barometer, render_headline, render_legend
 from ui.entry import require_app_entry
 from ui.layout import page_header
 from ui.selectors import area_label, pick_area
@@ -24,7 +22,7 @@ with st.sidebar:
     area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
 page_header(f"Barometer: {area_label(area)}", INTRO)
 
-table = barometer_table(data.area_profile([area, NATIONAL_CODE]), area, load_catalogue())
+table = area_barometer(area)
 render_headline(table)
 render_legend()
 for group in patient_groups():

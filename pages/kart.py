@@ -15,7 +15,7 @@ from indicators.catalogue import Indicator
 from ui import data, maps
 from ui.entry import require_app_entry
 from ui.format import with_unit
-from ui.layout import chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import (
     SEX_LABELS,
     age_label,
@@ -134,7 +134,7 @@ def map_figure(choice: Choice, slice_df: pd.DataFrame, national: float | None) -
         if choice.level == "helsefellesskap"
         else maps.kommune_map_figure
     )
-    return draw(slice_df, choice.indicator, choice.color_by, national, highlight)
+    return cached_figure(draw, slice_df, choice.indicator, choice.color_by, national, highlight)
 
 
 def render_map(choice: Choice) -> None:
@@ -159,7 +159,7 @@ def render_map(choice: Choice) -> None:
         )
     chart_block(
         map_figure(choice, slice_df, national),
-        maps.map_table(slice_df, choice.indicator, national, words.column),
+        lambda: maps.map_table(slice_df, choice.indicator, national, words.column),
         caption(choice, national),
         key=MAP_KEY,
         filename=f"kart_{choice.indicator.id}_{choice.year}",

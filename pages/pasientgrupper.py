@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.areas import NATIONAL_CODE
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
-from ui import data
 from ui.barometer import (
     GroupStory,
-    barometer_table,
+    StoryChart,
+    area_barometer,
     load_stories,
     render_group_barometer,
     render_legend,
@@ -50,23 +49,28 @@ def render_story(group: PatientGroup, story: GroupStory) -> None:
         st.markdown("\n".join(f"- {question}" for question in story.questions))
 
 
+def render_chart(story: GroupStory, chart: StoryChart, area: str) -> None:
+    """One of the story's key charts with a table alternative, or why it is empty."""
+    view = story_chart(chart, area)
+    if view is None:
+        st.subheader(load_catalogue()[chart.indicator_id].short_title)
+        empty_state("Ingen tall å vise for dette området: de mangler eller er skjult.")
+        return
+    st.subheader(view.title)
+    chart_block(
+        view.figure,
+        lambda: view.table,
+        view.caption,
+        key=f"{story.group_id}_{chart.indicator_id}",
+        filename=f"{chart.indicator_id}_{area}",
+    )
+
+
 def render_charts(story: GroupStory, area: str) -> None:
-    """The story's key charts side by side, each with a table alternative."""
+    """The story's key charts side by side."""
     for column, chart in zip(st.columns(len(story.charts)), story.charts, strict=True):
         with column:
-            view = story_chart(chart, area)
-            if view is None:
-                st.subheader(load_catalogue()[chart.indicator_id].short_title)
-                empty_state("Ingen tall å vise for dette området: de mangler eller er skjult.")
-                continue
-            st.subheader(view.title)
-            chart_block(
-                view.figure,
-                view.table,
-                view.caption,
-                key=f"{story.group_id}_{chart.indicator_id}",
-                filename=f"{chart.indicator_id}_{area}",
-            )
+            render_chart(story, chart, area)
 
 
 with st.sidebar:
@@ -78,7 +82,7 @@ story = load_stories()[group.id]
 
 st.header(group.title)
 render_story(group, story)
-table = barometer_table(data.area_profile([area, NATIONAL_CODE]), area, load_catalogue())
+table = area_barometer(area)
 render_legend()
 render_group_barometer(table, group)
 render_charts(story, area)

@@ -13,11 +13,10 @@ from itertools import combinations, pairwise
 import pandas as pd
 import streamlit as st
 
-from geo.areas import NATIONAL_CODE
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
 from ui import data
 from ui.barometer import (
-    barometer_table,
+    area_barometer,
     display_value,
     load_stories,
     render_group_barometer,
@@ -193,7 +192,5 @@ apply_global_style()
 all_slides = slides()
 slide_number = url_int("lysbilde", 1, 1, len(all_slides))
 chosen_area = control_bar(slide_number, len(all_slides))
-profile_table = barometer_table(
-    data.area_profile([chosen_area, NATIONAL_CODE]), chosen_area, load_catalogue()
-)
+profile_table = area_barometer(chosen_area)
 all_slides[slide_number - 1](chosen_area, profile_table)

@@ -13,7 +13,7 @@ from indicators.stats import JUDGEMENT_LABELS, variation_ratio
 from ui import charts, data
 from ui.entry import require_app_entry
 from ui.format import interval, number, with_unit
-from ui.layout import chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import (
     DEFAULT_AREA,
     area_label,
@@ -99,6 +99,20 @@ def show_metrics(judged: pd.DataFrame, indicator: Indicator, national: float) ->
     )
 
 
+def funnel_table(frame: pd.DataFrame, indicator: Indicator, national: float) -> pd.DataFrame:
+    """Where each shown area lies in the funnel, for the table view."""
+    classes = charts.funnel_classes(frame[~frame["suppressed"]], indicator, national)
+    labels = {k: label for k, (label, _, _) in charts.FUNNEL_CLASSES.items()}
+    return pd.DataFrame(
+        {
+            "Område": frame.loc[classes.index, "area_name"],
+            "Nevner": frame.loc[classes.index, "denominator"],
+            "Verdi": [with_unit(v, indicator) for v in frame.loc[classes.index, "value"]],
+            "Plassering": classes.map(labels),
+        }
+    )
+
+
 def show_funnel(frame: pd.DataFrame, indicator: Indicator, national: float, key: str) -> None:
     """The funnel plot with a short reading guide; explains why when it does not apply."""
     st.subheader("Traktdiagram: hvilke forskjeller er større enn tilfeldig?")
@@ -113,19 +127,9 @@ def show_funnel(frame: pd.DataFrame, indicator: Indicator, national: float, key:
         "Punkter utenfor 95 %-grensene avviker trolig fra landet; utenfor 99,8 %-grensene "
         "er avviket nesten helt sikkert ikke tilfeldig."
     )
-    classes = charts.funnel_classes(frame[~frame["suppressed"]], indicator, national)
-    labels = {k: label for k, (label, _, _) in charts.FUNNEL_CLASSES.items()}
-    table = pd.DataFrame(
-        {
-            "Område": frame.loc[classes.index, "area_name"],
-            "Nevner": frame.loc[classes.index, "denominator"],
-            "Verdi": [with_unit(v, indicator) for v in frame.loc[classes.index, "value"]],
-            "Plassering": classes.map(labels),
-        }
-    )
     chart_block(
-        charts.funnel_figure(frame, indicator, national),
-        table,
+        cached_figure(charts.funnel_figure, frame, indicator, national),
+        lambda: funnel_table(frame, indicator, national),
         f"Traktdiagram for {indicator.title}. Vannrett linje: hele landet. Stiplet: "
         "95 %-grenser, heltrukket grå: 99,8 %-grenser (Spiegelhalter).",
         key=f"funnel_{key}",
@@ -173,8 +177,8 @@ else:
     show_metrics(judged, indicator, national)
     scope = area_label(hf) if level == "kommune" else "alle helsefellesskap"
     chart_block(
-        charts.ranked_bars_figure(frame, indicator, national),
-        ranking_table(judged, indicator),
+        cached_figure(charts.ranked_bars_figure, frame, indicator, national),
+        lambda: ranking_table(judged, indicator),
         f"{indicator.title}, {scope}, {year} ({indicator.unit}). Stiplet linje: hele landet. "
         f"Streker: 95 % konfidensintervall. Kilde: {indicator.source}.",
         key=f"ranking_{level}",

@@ -11,7 +11,7 @@ from indicators.catalogue import TOTAL, Indicator
 from ui import charts, data
 from ui.entry import require_app_entry
 from ui.format import interval, with_unit
-from ui.layout import chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import SEX_LABELS, age_label, area_label, area_options, pick_area, pick_indicator
 from ui.state import url_multiselect, url_select
 
@@ -146,11 +146,10 @@ if series.empty and (national is None or national.empty):
         "«Vis hele landet»."
     )
 else:
-    fig = charts.trend_figure(series, indicator, national, split_by=split_by)
     shown = pd.concat([series, national]) if national is not None else series
     chart_block(
-        fig,
-        trend_table(shown, indicator),
+        cached_figure(charts.trend_figure, series, indicator, national, split_by=split_by),
+        lambda: trend_table(shown, indicator),
         caption(indicator, with_national),
         key="trend",
         filename=f"tidsserie_{indicator.id}",

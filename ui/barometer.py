@@ -192,6 +192,18 @@ def barometer_table(
     return table
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _area_barometer(version: str, area_code: str) -> pd.DataFrame:
+    profile = data.area_profile([area_code, NATIONAL_CODE])
+    return barometer_table(profile, area_code, load_catalogue())
+
+
+def area_barometer(area_code: str) -> pd.DataFrame:
+    """The barometer table of an area, made once per store version: a fit and a lookup per
+    indicator took a large part of every rerun of the pages that show it."""
+    return _area_barometer(data.store_version(), area_code)
+
+
 def judgement_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many indicators fall in each judgement, in the legend's order."""
     counts = table["judgement"].value_counts()
@@ -606,7 +618,13 @@ def _cost_view(indicator: Indicator, area_code: str, big: bool) -> ChartView | N
 _VIEWS = {"trend": _trend_view, "age": _age_view, "cost": _cost_view}
 
 
-def story_chart(chart: StoryChart, area_code: str, big: bool = False) -> ChartView | None:
-    """Build one of a story's charts for an area; None when the area has no values for it."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _story_chart(version: str, chart: StoryChart, area_code: str, big: bool) -> ChartView | None:
     indicator = load_catalogue()[chart.indicator_id]
     return _VIEWS[chart.kind](indicator, area_code, big)
+
+
+def story_chart(chart: StoryChart, area_code: str, big: bool = False) -> ChartView | None:
+    """One of a story's charts for an area; None when the area has no values for it. Made
+    once per store version and shared by every session, so it must not be changed."""
+    return _story_chart(data.store_version(), chart, area_code, big)

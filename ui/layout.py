@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -54,19 +57,35 @@ def empty_state(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figure(
+    version: str, name: str, _build: Callable[..., go.Figure], args: tuple, kwargs: dict
+) -> go.Figure:
+    return _build(*args, **kwargs)
+
+
+def cached_figure(build: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """``build(*args, **kwargs)``, made once per store version and shared by every session:
+    building a figure took much of a rerun, and a reload asks for the same one again.
+    The figure must not be changed afterwards (st.plotly_chart only reads it)."""
+    name = f"{build.__module__}.{build.__qualname__}"  # functions are keyed by their name
+    return _figure(data.store_version(), name, build, args, kwargs)
+
+
 def chart_block(
     fig: go.Figure,
-    table: pd.DataFrame,
+    table: Callable[[], pd.DataFrame],
     caption: str,
     key: str,
     filename: str,
     column_config: dict | None = None,
     on_select=None,  # noqa: ANN001 (Streamlit callback or None)
 ) -> object:
-    """A chart with its caption and a 'Vis som tabell' alternative (text alternative, WCAG)."""
+    """A chart with its caption and a 'Vis som tabell' alternative (text alternative, WCAG);
+    the table is made only when asked for, since most views never show it."""
     as_table = st.toggle("Vis som tabell", key=f"table_{key}", help="Viser tallene bak figuren")
     if as_table:
-        st.dataframe(table, hide_index=True, column_config=column_config, key=f"df_{key}")
+        st.dataframe(table(), hide_index=True, column_config=column_config, key=f"df_{key}")
         result = None
     else:
         result = st.plotly_chart(
