@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import streamlit as st
@@ -86,19 +85,8 @@ def ensure_store_has_data() -> bool:
     return True
 
 
-@st.cache_resource(show_spinner=False)
-def freeze_long_lived_objects() -> bool:
-    """Streamlit collects garbage after every run; with pandas, SQLAlchemy and Plotly loaded
-    that walk took ~100 ms of CPU per page view. What is alive after the first run (modules,
-    caches) lives as long as the process, so the collector can stop looking at it."""
-    gc.collect()
-    gc.freeze()
-    return True
-
-
 navigation = st.navigation(PAGES, position="sidebar")
 reset_notice_place()
 if ensure_store_has_data():
     sidebar_store_info()
     navigation.run()
-    freeze_long_lived_objects()

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, Select, and_, case, func, select
 
 from data.schema import OBSERVATION_COLUMNS, import_log, observations
+from data.store import BINARY_RESULTS
 from data.tidy import COLUMNS
 from geo.areas import load_areas
 
@@ -59,7 +60,7 @@ def _frame(
     IN list of area codes, which PostgreSQL would have to plan on every call.
     """
     with engine.connect() as conn:
-        result = conn.execute(statement)
+        result = conn.execute(statement.execution_options(**{BINARY_RESULTS: True}))
         keys = list(result.keys())
         rows = result.fetchall()
     if level:
