@@ -1,5 +1,7 @@
 """Page timings in headless Chromium against `streamlit run app.py` on the demo store, beside
-a bare one-chart page (the floor), plus server memory with 1 and 10 browser sessions.
+a bare one-chart page (the floor) and the same chart in a bare multipage app opened at a
+page's path (what navigation and a deep link cost), plus server memory with 1 and 10
+browser sessions.
 
 A page that shows no chart within 30 s is reported as such: pages are still being built.
 """
@@ -215,6 +217,12 @@ def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dic
             results["floor"] = _page_timings(browser, url, warm_runs)
         progress(f"  floor: {results['floor']}")
         floor = results["floor"].get("warm", {}).get("p50_ms")
+        with streamlit_server(BENCH_DIR / "floor_multipage_app.py", demo_sqlite_url) as (url, _):
+            results["multipage_floor"] = _page_timings(browser, f"{url}/side2", warm_runs)
+        multipage_floor = results["multipage_floor"].get("warm", {}).get("p50_ms")
+        if multipage_floor:
+            results["multipage_floor"]["warm_vs_floor"] = ratio(multipage_floor, floor)
+        progress(f"  flersidegulv: {results['multipage_floor']}")
         # Memory on a server of its own, so earlier page runs have not already grown its heap.
         with streamlit_server(REPO / "app.py", demo_sqlite_url) as (url, process):
             results["memory"] = memory_per_session(browser, url, process)
@@ -226,6 +234,9 @@ def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dic
                 )
                 if "warm" in timing:
                     timing["warm_vs_floor"] = ratio(timing["warm"]["p50_ms"], floor)
+                    timing["warm_vs_multipage_floor"] = ratio(
+                        timing["warm"]["p50_ms"], multipage_floor
+                    )
                 results["pages"][name] = timing
                 progress(f"  side {name}: {timing}")
             results["map_update"] = map_update(browser, url, changes=3)

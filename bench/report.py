@@ -140,13 +140,15 @@ def table(results: dict) -> str:
         if isinstance(entry, dict):
             lines.append(f"import {backend}: {entry['rows_per_s']:,} rows/s ({entry['seconds']} s)")
     pages = results.get("pages", {})
-    for name, timing in {"floor": pages.get("floor", {}), **pages.get("pages", {})}.items():
+    floors = {"floor": pages.get("floor", {}), "multipage floor": pages.get("multipage_floor", {})}
+    for name, timing in {**floors, **pages.get("pages", {})}.items():
         if "error" in timing:
             lines.append(f"page {name}: {timing['error']}")
         elif timing:
             lines.append(
                 f"page {name}: cold {timing['cold_ms']:.0f} ms, warm p50 "
                 f"{timing['warm']['p50_ms']:.0f} ms, vs floor {timing.get('warm_vs_floor', '–')}"
+                f", vs multipage floor {timing.get('warm_vs_multipage_floor', '–')}"
             )
     lines += ["", "targets:"]
     for check in results.get("targets", []):

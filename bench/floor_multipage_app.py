@@ -1,0 +1,20 @@
+"""A second reference for page timings: the floor's one chart inside a bare multipage app
+with as many pages as the dashboard, opened at a page's own path. It shows what Streamlit's
+navigation and a deep link cost before any content of the dashboard's own."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+PAGE_COUNT = 8  # the dashboard's pages
+
+
+def one_chart() -> None:
+    years = list(range(2015, 2025))
+    st.plotly_chart(go.Figure(go.Scatter(x=years, y=[v * 1.1 for v in range(len(years))])))
+
+
+pages = [
+    st.Page(one_chart, title=f"Side {n}", url_path=f"side{n}", default=n == 1)
+    for n in range(1, PAGE_COUNT + 1)
+]
+st.navigation(pages).run()
