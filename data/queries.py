@@ -139,15 +139,22 @@ PROFILE_COLUMNS = (
 )
 
 
-def area_profile(engine: Engine, area_codes: Sequence[str]) -> pd.DataFrame:
-    """Every indicator and year for some areas, both sexes and all ages together (barometer).
+def area_profile(
+    engine: Engine, area_codes: Sequence[str], first_year: int | None = None
+) -> pd.DataFrame:
+    """Every indicator for some areas from ``first_year`` on, both sexes and all ages
+    together (barometer).
 
-    Only the columns a barometer reads: at national scale this is thousands of rows on every
-    barometer view, and each further column costs more than the index lookup.
+    Only the columns and years a barometer draws: at national scale this is thousands of
+    rows on every barometer view, and each further column or year costs more than the
+    index lookup.
     """
+    conditions = [OBS.area_code.in_(list(area_codes)), OBS.sex == "alle", OBS.age_band == "alle"]
+    if first_year is not None:
+        conditions.append(OBS.year >= int(first_year))
     statement = (
         select(*[OBS[c] for c in PROFILE_COLUMNS])
-        .where(OBS.area_code.in_(list(area_codes)), OBS.sex == "alle", OBS.age_band == "alle")
+        .where(*conditions)
         .order_by(OBS.area_code, OBS.indicator_id, OBS.year)  # the covering index's own order
     )
     return _frame(engine, statement)

@@ -99,3 +99,13 @@ def test_cli_export_info_and_a_rejected_import(demo_db_url, tmp_path):
     rejected = run_cli("import", str(bad), db=demo_db_url)
     assert rejected.returncode == 1
     assert "bad.csv, rad 2, kolonne indicator_id: ukjent indikator «finnes_ikke»" in rejected.stderr
+
+
+def test_area_profile_keeps_the_years_a_barometer_draws(demo_engine):
+    from data import queries
+
+    every_year = queries.area_profile(demo_engine, ["4601", "NO"])
+    recent = queries.area_profile(demo_engine, ["4601", "NO"], first_year=2020)
+    assert sorted(recent["year"].unique()) == [2020, 2021, 2022, 2023, 2024]
+    expected = every_year[every_year["year"] >= 2020].reset_index(drop=True)
+    assert recent.equals(expected)

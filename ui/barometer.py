@@ -38,6 +38,10 @@ from ui.theme import (
 STORIES_FILE = Path(__file__).resolve().parents[1] / "indicators" / "stories.yaml"
 CHART_KINDS = ("trend", "age", "cost")
 TREND_YEARS = 5  # the trend is read over the last five years, as in the FHI barometer
+# The sparkline shows the store's last ten years: enough to see a direction, few enough to
+# read at sparkline size, and over 16 years it cuts what a barometer view fetches by a third. An
+# indicator with no value in those years shows as missing rather than with an old value.
+SPARK_YEARS = 10
 TREND_MIN_POINTS = 3  # fewer points than this say nothing about a direction
 # A fitted change smaller than this share of the level counts as stable, so that the small
 # year-to-year noise of small areas is not read as improvement or decline.
@@ -194,7 +198,8 @@ def barometer_table(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _area_barometer(version: str, area_code: str) -> pd.DataFrame:
-    profile = data.area_profile([area_code, NATIONAL_CODE])
+    first_year = data.summary()["last_year"] - SPARK_YEARS + 1
+    profile = data.area_profile([area_code, NATIONAL_CODE], first_year)
     return barometer_table(profile, area_code, load_catalogue())
 
 

@@ -73,13 +73,16 @@ def time_series(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _area_profile(version: str, areas: tuple):
-    return queries.area_profile(engine(), areas)
+def _area_profile(version: str, areas: tuple, first_year: int | None):
+    return queries.area_profile(engine(), areas, first_year)
 
 
-def area_profile(area_codes: list[str] | tuple[str, ...]) -> pd.DataFrame:
-    """Every indicator and year for the areas (sex and age 'alle'), for barometers."""
-    return _area_profile(store_version(), tuple(area_codes))
+def area_profile(
+    area_codes: list[str] | tuple[str, ...], first_year: int | None = None
+) -> pd.DataFrame:
+    """Every indicator for the areas from ``first_year`` on (sex and age 'alle'), for
+    barometers."""
+    return _area_profile(store_version(), tuple(area_codes), first_year)
 
 
 @st.cache_data(show_spinner=False)
