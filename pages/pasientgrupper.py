@@ -16,7 +16,7 @@ from ui.barometer import (
     story_chart,
 )
 from ui.entry import require_app_entry
-from ui.layout import chart_block, empty_state, page_header, sidebar_store_info
+from ui.layout import chart_block, empty_state, page_header
 from ui.selectors import area_label, pick_area
 from ui.state import url_select
 
@@ -75,7 +75,6 @@ def render_charts(story: GroupStory, area: str) -> None:
 
 with st.sidebar:
     area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
-sidebar_store_info()
 page_header(f"Pasientgrupper: {area_label(area)}")
 group = pick_group()
 story = load_stories()[group.id]

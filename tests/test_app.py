@@ -37,6 +37,8 @@ def test_every_page_renders_with_defaults(app_test, page: str):
     assert at.title, "every page has a heading"
     text = " ".join(w.value for w in at.warning)
     assert "Syntetiske demodata" in text, "every page says the data is synthetic"
+    store_info = [c for c in at.sidebar.caption if c.value.startswith("Datalager:")]
+    assert len(store_info) == 1, "the sidebar names the store once"
 
 
 def test_landing_page_is_the_barometer(app_test):
