@@ -581,7 +581,7 @@ def _trend_view(indicator: Indicator, area_code: str, big: bool) -> ChartView | 
     ci = " Skyggen er 95 % konfidensintervall." if indicator.has_ci else ""
     return ChartView(
         indicator.short_title,
-        trend_figure(series, indicator, national_df=national, big=big),
+        trend_figure(series, indicator, national_df=national, big=big, legend_below=True),
         table.reset_index().rename(columns={"year": "År"}),
         f"{indicator.title}, {indicator.unit}, mot landet.{ci} Kilde: {indicator.source}.",
     )
@@ -599,7 +599,9 @@ def _age_view(indicator: Indicator, area_code: str, big: bool) -> ChartView | No
     )
     return ChartView(
         f"{indicator.short_title}, etter alder",
-        trend_figure(series, indicator, national_df=national, big=big, split_by="age_band"),
+        trend_figure(
+            series, indicator, national_df=national, big=big, split_by="age_band", legend_below=True
+        ),
         table.reset_index().rename(columns={"year": "År"}),
         f"{indicator.title}, {indicator.unit}, for "
         f"{' og '.join(f'{b} år' for b in indicator.age_bands)}. Kilde: {indicator.source}.",

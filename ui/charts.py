@@ -156,9 +156,13 @@ def trend_figure(
     national_df: pd.DataFrame | None = None,
     big: bool = False,
     split_by: str | None = None,
+    legend_below: bool = False,
 ) -> go.Figure:
     """Lines over the years per area (and per sex or age band), CI bands and the national
-    line; suppressed years break the line, because a zero would be a false value."""
+    line; suppressed years break the line, because a zero would be a false value.
+
+    ``legend_below`` is for charts in narrow columns, where a legend beside the plot would
+    take half the width."""
     if split_by not in (None, "sex", "age_band"):
         raise ValueError(f"split_by must be None, 'sex' or 'age_band', not {split_by!r}")
     frames = [series_df] + ([national_df] if national_df is not None else [])
@@ -193,10 +197,10 @@ def trend_figure(
     fig.update_xaxes(title=None, dtick=1, tickformat="d")
     fig.update_yaxes(title=indicator.unit, rangemode="tozero")
     # Legend on the right: long area names overlap when laid out in a row above the plot.
+    beside = {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"}
+    below = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "xanchor": "left"}
     fig.update_layout(
-        hovermode="closest",
-        legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"},
-        margin={"r": 10},
+        hovermode="closest", legend=below if legend_below else beside, margin={"r": 10}
     )
     return fig
 
