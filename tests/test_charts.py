@@ -122,3 +122,10 @@ def test_funnel_has_both_limit_pairs_and_classifies_outliers() -> None:
 def test_funnel_refuses_measures_without_counts() -> None:
     with pytest.raises(ValueError, match="andeler og rater"):
         charts.funnel_figure(slice_frame(), RATIO, national_value=15.0)
+
+
+def test_legend_beside_a_wide_chart_and_below_a_narrow_one() -> None:
+    frame = series("3401", "Kongsvinger", [10, 11, 12, 11])
+    assert charts.trend_figure(frame, SHARE).layout.legend.orientation == "v"
+    below = charts.trend_figure(frame, SHARE, legend_below=True).layout.legend
+    assert below.orientation == "h" and below.y < 0
