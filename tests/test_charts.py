@@ -127,5 +127,14 @@ def test_funnel_refuses_measures_without_counts() -> None:
 def test_legend_beside_a_wide_chart_and_below_a_narrow_one() -> None:
     frame = series("3401", "Kongsvinger", [10, 11, 12, 11])
     assert charts.trend_figure(frame, SHARE).layout.legend.orientation == "v"
-    below = charts.trend_figure(frame, SHARE, legend_below=True).layout.legend
+    below = charts.trend_figure(frame, SHARE, narrow=True).layout.legend
     assert below.orientation == "h" and below.y < 0
+
+
+def test_a_narrow_chart_labels_every_second_year_of_a_long_series() -> None:
+    long = series("3401", "Kongsvinger", [10.0] * 10)
+    assert charts.trend_figure(long, SHARE, narrow=True).layout.xaxis.ticklabelstep == 2
+    assert charts.trend_figure(long, SHARE, narrow=True, big=True).layout.xaxis.ticklabelstep == 1
+    assert charts.trend_figure(long, SHARE).layout.xaxis.ticklabelstep == 1
+    short = series("3401", "Kongsvinger", [10.0] * 4)
+    assert charts.trend_figure(short, SHARE, narrow=True).layout.xaxis.ticklabelstep == 1

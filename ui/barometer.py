@@ -581,7 +581,7 @@ def _trend_view(indicator: Indicator, area_code: str, big: bool) -> ChartView | 
     ci = " Skyggen er 95 % konfidensintervall." if indicator.has_ci else ""
     return ChartView(
         indicator.short_title,
-        trend_figure(series, indicator, national_df=national, big=big, legend_below=True),
+        trend_figure(series, indicator, national_df=national, big=big, narrow=True),
         table.reset_index().rename(columns={"year": "År"}),
         f"{indicator.title}, {indicator.unit}, mot landet.{ci} Kilde: {indicator.source}.",
     )
@@ -600,7 +600,7 @@ def _age_view(indicator: Indicator, area_code: str, big: bool) -> ChartView | No
     return ChartView(
         f"{indicator.short_title}, etter alder",
         trend_figure(
-            series, indicator, national_df=national, big=big, split_by="age_band", legend_below=True
+            series, indicator, national_df=national, big=big, split_by="age_band", narrow=True
         ),
         table.reset_index().rename(columns={"year": "År"}),
         f"{indicator.title}, {indicator.unit}, for "

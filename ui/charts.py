@@ -28,6 +28,8 @@ from ui.theme import (
 SPLIT_LABELS = {"sex": SEX_LABELS.get, "age_band": age_label}
 SPLIT_DASHES = ("solid", "dot", "dashdot", "longdashdot")
 NATIONAL_NAME = "Hele landet"
+# A narrow chart at normal size has room for about this many year labels side by side.
+NARROW_YEAR_LABELS = 6
 SUPPRESSED_TEXT = "skjult"
 FUNNEL_LEVELS = ((0.95, "95 %-grense", "dash"), (0.998, "99,8 %-grense", "solid"))
 FUNNEL_CLASSES = {
@@ -156,13 +158,13 @@ def trend_figure(
     national_df: pd.DataFrame | None = None,
     big: bool = False,
     split_by: str | None = None,
-    legend_below: bool = False,
+    narrow: bool = False,
 ) -> go.Figure:
     """Lines over the years per area (and per sex or age band), CI bands and the national
     line; suppressed years break the line, because a zero would be a false value.
 
-    ``legend_below`` is for charts in narrow columns, where a legend beside the plot would
-    take half the width."""
+    ``narrow`` is for charts in a column: the legend goes below the plot, where beside it
+    would take half the width, and at normal size every second year is labelled."""
     if split_by not in (None, "sex", "age_band"):
         raise ValueError(f"split_by must be None, 'sex' or 'age_band', not {split_by!r}")
     frames = [series_df] + ([national_df] if national_df is not None else [])
@@ -194,14 +196,13 @@ def trend_figure(
                 )
             )
     base_layout(fig, height=620 if big else 440, big=big)
-    fig.update_xaxes(title=None, dtick=1, tickformat="d")
+    label_step = 2 if narrow and not big and len(years) > NARROW_YEAR_LABELS else 1
+    fig.update_xaxes(title=None, dtick=1, tickformat="d", ticklabelstep=label_step)
     fig.update_yaxes(title=indicator.unit, rangemode="tozero")
     # Legend on the right: long area names overlap when laid out in a row above the plot.
     beside = {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"}
     below = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "xanchor": "left"}
-    fig.update_layout(
-        hovermode="closest", legend=below if legend_below else beside, margin={"r": 10}
-    )
+    fig.update_layout(hovermode="closest", legend=below if narrow else beside, margin={"r": 10})
     return fig
 
 

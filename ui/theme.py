@@ -34,10 +34,15 @@ SEPARATORS = ", "
 
 
 def base_layout(fig: go.Figure, height: int | None = None, big: bool = False) -> go.Figure:
-    """Shared look: Norwegian number format, legible fonts, no clutter."""
+    """Shared look: Norwegian number format, legible fonts, no clutter.
+
+    For the big screen, tick, axis-title and legend sizes are set one by one: Streamlit's
+    chart theme sets its own small sizes for them, which would otherwise win over the
+    figure's base font and leave labels unreadable from the back of a meeting room."""
+    size = 20 if big else 14
     fig.update_layout(
         separators=SEPARATORS,
-        font={"family": FONT_FAMILY, "size": 20 if big else 14, "color": "#1F1F1F"},
+        font={"family": FONT_FAMILY, "size": size, "color": "#1F1F1F"},
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -48,6 +53,10 @@ def base_layout(fig: go.Figure, height: int | None = None, big: bool = False) ->
         fig.update_layout(height=height)
     fig.update_xaxes(gridcolor="#E5E5E5", zeroline=False)
     fig.update_yaxes(gridcolor="#E5E5E5", zeroline=False)
+    if big:
+        fig.update_layout(legend_font_size=size)
+        fig.update_xaxes(tickfont_size=size, title_font_size=size)
+        fig.update_yaxes(tickfont_size=size, title_font_size=size)
     return fig
 
 
