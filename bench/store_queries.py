@@ -17,13 +17,13 @@ from bench.timing import measure, ratio
 from data import queries, store
 from data.exporter import ExportFilter, export_bytes
 from indicators.catalogue import load_catalogue
-from ui.barometer import SPARK_YEARS
+from ui.barometer import spark_first_year
 
 INDICATOR = "reinnleggelse_67_30"
 YEAR = 2024
 SERIES_AREAS = ("0301", "4601", "5001", "1103", "5501", "NO")
 PROFILE_AREAS = ("4601", "NO")
-PROFILE_FIRST_YEAR = YEAR - SPARK_YEARS + 1  # the years a barometer draws
+PROFILE_FIRST_YEAR = spark_first_year(YEAR)  # the years a barometer draws
 EXPORT_ROWS = 100_000
 ALL = "alle"
 

@@ -196,10 +196,16 @@ def barometer_table(
     return table
 
 
+def spark_first_year(last_year: int) -> int:
+    """The first of the SPARK_YEARS years a barometer draws, ending with the store's last."""
+    return last_year - SPARK_YEARS + 1
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _area_barometer(version: str, area_code: str) -> pd.DataFrame:
-    first_year = data.summary()["last_year"] - SPARK_YEARS + 1
-    profile = data.area_profile([area_code, NATIONAL_CODE], first_year)
+    profile = data.area_profile(
+        [area_code, NATIONAL_CODE], spark_first_year(data.summary()["last_year"])
+    )
     return barometer_table(profile, area_code, load_catalogue())
 
 
