@@ -20,45 +20,45 @@ st.set_page_config(
 
 PAGES = [
     st.Page(
-        "pages/barometer.py",
+        "app_pages/barometer.py",
         title="Barometer",
         icon=":material/speed:",
         default=True,
         url_path="barometer",
     ),
-    st.Page("pages/kart.py", title="Kart", icon=":material/map:", url_path="kart"),
+    st.Page("app_pages/kart.py", title="Kart", icon=":material/map:", url_path="kart"),
     st.Page(
-        "pages/tidsserier.py",
+        "app_pages/tidsserier.py",
         title="Tidsserier",
         icon=":material/show_chart:",
         url_path="tidsserier",
     ),
     st.Page(
-        "pages/sammenlign.py",
+        "app_pages/sammenlign.py",
         title="Sammenlign",
         icon=":material/bar_chart:",
         url_path="sammenlign",
     ),
     st.Page(
-        "pages/pasientgrupper.py",
+        "app_pages/pasientgrupper.py",
         title="Pasientgrupper",
         icon=":material/groups:",
         url_path="pasientgrupper",
     ),
     st.Page(
-        "pages/data_og_eksport.py",
+        "app_pages/data_og_eksport.py",
         title="Data og eksport",
         icon=":material/download:",
         url_path="data_og_eksport",
     ),
     st.Page(
-        "pages/om_indikatorene.py",
+        "app_pages/om_indikatorene.py",
         title="Om indikatorene",
         icon=":material/menu_book:",
         url_path="om_indikatorene",
     ),
     st.Page(
-        "pages/presentasjon.py",
+        "app_pages/presentasjon.py",
         title="Presentasjonsmodus",
         icon=":material/slideshow:",
         url_path="presentasjon",

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 AREAS_FILE = Path(__file__).with_name("areas_2024.csv")
-LEVELS = ("land", "rhf", "helsefellesskap", "fylke", "kommune")
+
+
+class Level(StrEnum):
+    """The levels of the hierarchy, from the whole country down."""
+
+    LAND = "land"
+    RHF = "rhf"
+    HELSEFELLESSKAP = "helsefellesskap"
+    FYLKE = "fylke"
+    KOMMUNE = "kommune"
+
+
+LEVELS = tuple(Level)
 LEVEL_TITLES = {
     "land": "Hele landet",
     "rhf": "Regionalt helseforetak",

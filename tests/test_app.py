@@ -14,14 +14,14 @@ from tests.conftest import clear_streamlit_caches
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE_FILES = [
-    "pages/barometer.py",
-    "pages/kart.py",
-    "pages/tidsserier.py",
-    "pages/sammenlign.py",
-    "pages/pasientgrupper.py",
-    "pages/data_og_eksport.py",
-    "pages/om_indikatorene.py",
-    "pages/presentasjon.py",
+    "app_pages/barometer.py",
+    "app_pages/kart.py",
+    "app_pages/tidsserier.py",
+    "app_pages/sammenlign.py",
+    "app_pages/pasientgrupper.py",
+    "app_pages/data_og_eksport.py",
+    "app_pages/om_indikatorene.py",
+    "app_pages/presentasjon.py",
 ]
 
 

@@ -167,7 +167,7 @@ def test_every_group_has_a_story_with_its_own_indicators():
 
 
 def test_a_story_chart_from_another_group_is_refused(tmp_path: Path):
-    text = Path("indicators/stories.yaml").read_text(encoding="utf-8")
+    text = Path("views/stories.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "stories.yaml"
     bad.write_text(
         text.replace("{indicator: kad_bruk, kind: trend}", "{indicator: fodsler, kind: trend}"),

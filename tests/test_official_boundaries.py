@@ -42,7 +42,7 @@ def drawn_kommuner(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[str],
     try:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
         at.query_params["omrade"] = "NO"
-        at.switch_page("pages/kart.py")
+        at.switch_page("app_pages/kart.py")
         at.run()
         assert not at.exception, at.exception
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)

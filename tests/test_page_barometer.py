@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PAGE = "pages/barometer.py"
+PAGE = "app_pages/barometer.py"
 
 
 @pytest.mark.parametrize("params", [{}, {"omrade": "0301"}, {"omrade": "H09"}, {"omrade": "1144"}])

@@ -15,7 +15,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data.exporter import FORMATS, ExportFilter, export_bytes
 
-PAGE = "pages/data_og_eksport.py"
+PAGE = "app_pages/data_og_eksport.py"
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = {
     "indikatorer": "kad_bruk,psyk_reinnleggelse_30",

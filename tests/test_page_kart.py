@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-PAGE = "pages/kart.py"
+PAGE = "app_pages/kart.py"
 
 
 def notices(at) -> str:  # noqa: ANN001 (AppTest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from indicators.catalogue import load_catalogue
 
-PAGE = "pages/om_indikatorene.py"
+PAGE = "app_pages/om_indikatorene.py"
 
 
 def count_caption(at) -> str:  # noqa: ANN001

@@ -6,7 +6,7 @@ import pytest
 
 from indicators.catalogue import patient_groups
 
-PAGE = "pages/pasientgrupper.py"
+PAGE = "app_pages/pasientgrupper.py"
 
 
 @pytest.mark.parametrize("group", [g.id for g in patient_groups()])

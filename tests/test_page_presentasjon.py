@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PAGE = "pages/presentasjon.py"
+PAGE = "app_pages/presentasjon.py"
 SLIDES = 9  # title, barometer, map and six patient groups
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PAGE = "pages/sammenlign.py"
+PAGE = "app_pages/sammenlign.py"
 
 
 def test_defaults_rank_the_kommuner_of_a_helsefellesskap(app_test) -> None:  # noqa: ANN001

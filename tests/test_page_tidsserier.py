@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PAGE = "pages/tidsserier.py"
+PAGE = "app_pages/tidsserier.py"
 
 
 def test_defaults_draw_a_trend(app_test) -> None:  # noqa: ANN001

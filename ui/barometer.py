@@ -35,7 +35,7 @@ from ui.theme import (
     base_layout,
 )
 
-STORIES_FILE = Path(__file__).resolve().parents[1] / "indicators" / "stories.yaml"
+STORIES_FILE = Path(__file__).resolve().parents[1] / "views" / "stories.yaml"
 CHART_KINDS = ("trend", "age", "cost")
 TREND_YEARS = 5  # the trend is read over the last five years, as in the FHI barometer
 # The sparkline shows the store's last ten years: enough to see a direction, few enough to

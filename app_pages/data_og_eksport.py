@@ -16,13 +16,10 @@ from data.exporter import FORMATS, MEDIA_TYPES, SUPPRESSION_LEGEND, ExportFilter
 from geo.areas import LEVEL_TITLES, LEVELS
 from indicators.catalogue import SEXES, load_catalogue
 from ui import data
-from ui.entry import require_app_entry
 from ui.format import number
 from ui.layout import empty_state, page_header
 from ui.selectors import SEX_LABELS, age_label, area_label, area_options, indicator_label
 from ui.state import url_multiselect, url_select
-
-require_app_entry()
 
 ALL_LEVELS = "alle"
 MAX_SHOWN_ROWS = 5000

@@ -7,13 +7,10 @@ import streamlit as st
 
 from data.exporter import POLARITY_TEXT
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
-from ui.entry import require_app_entry
 from ui.format import number
 from ui.layout import empty_state, page_header
 from ui.selectors import age_label
 from ui.state import notice, url_select
-
-require_app_entry()
 
 ALL_GROUPS = "alle"
 MEASURE_TEXT = {
@@ -100,9 +97,9 @@ def show_indicator(indicator: Indicator, expanded: bool) -> None:
         for col, (page, label, icon) in zip(
             links,
             (
-                ("pages/tidsserier.py", "Se tidsserie", ":material/show_chart:"),
-                ("pages/sammenlign.py", "Sammenlign områder", ":material/bar_chart:"),
-                ("pages/data_og_eksport.py", "Last ned tallene", ":material/download:"),
+                ("app_pages/tidsserier.py", "Se tidsserie", ":material/show_chart:"),
+                ("app_pages/sammenlign.py", "Sammenlign områder", ":material/bar_chart:"),
+                ("app_pages/data_og_eksport.py", "Last ned tallene", ":material/download:"),
             ),
             strict=True,
         ):

@@ -24,14 +24,11 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
-from ui.entry import require_app_entry
 from ui.layout import apply_global_style, empty_state
 from ui.maps import area_status, kommune_map_figure, status_summary
 from ui.selectors import area_label, pick_area
 from ui.state import url_int
 from ui.theme import chart_config
-
-require_app_entry()
 
 SYNTHETIC_NOTE = "**Syntetiske demodata:** tallene for kommunene er laget av en generator."
 BAROMETER_COLUMNS = 3  # the whole barometer on one 1920×1080 slide
@@ -179,7 +176,7 @@ def control_bar(number: int, count: int) -> str:
         width="stretch",
     )
     leave.page_link(
-        "pages/barometer.py",
+        "app_pages/barometer.py",
         label="Avslutt presentasjonen",
         icon=":material/close:",
         query_params={"omrade": area},

@@ -11,7 +11,6 @@ import streamlit as st
 from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS, variation_ratio
 from ui import charts, data
-from ui.entry import require_app_entry
 from ui.format import interval, number, with_unit
 from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import (
@@ -25,8 +24,6 @@ from ui.selectors import (
 )
 from ui.state import url_select
 from ui.theme import JUDGEMENT_SYMBOLS
-
-require_app_entry()
 
 LEVELS = {"kommune": "Kommunene i ett helsefellesskap", "helsefellesskap": "Alle helsefellesskap"}
 

@@ -9,13 +9,10 @@ import streamlit as st
 from geo.areas import NATIONAL_CODE, helsefellesskap_of
 from indicators.catalogue import TOTAL, Indicator
 from ui import charts, data
-from ui.entry import require_app_entry
 from ui.format import interval, with_unit
 from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import SEX_LABELS, age_label, area_label, area_options, pick_area, pick_indicator
 from ui.state import url_multiselect, url_select
-
-require_app_entry()
 
 SPLITS = {"ingen": None, "kjonn": "sex", "alder": "age_band"}
 SPLIT_LABELS = {"ingen": "Ingen", "kjonn": "Kjønn", "alder": "Aldersgruppe"}
@@ -160,7 +157,7 @@ else:
     with st.expander("Om indikatoren"):
         st.markdown(indicator.description)
         st.page_link(
-            "pages/om_indikatorene.py",
+            "app_pages/om_indikatorene.py",
             label="Full definisjon og prikkeregler",
             icon=":material/menu_book:",
             query_params={"indikator": indicator.id},

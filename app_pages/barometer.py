@@ -7,11 +7,8 @@ import streamlit as st
 
 from indicators.catalogue import patient_groups
 from ui.barometer import area_barometer, render_group_barometer, render_headline, render_legend
-from ui.entry import require_app_entry
 from ui.layout import page_header
 from ui.selectors import area_label, pick_area
-
-require_app_entry()
 
 INTRO = (
     "Hvordan går samhandlingen mellom kommuner og sykehus for de fem pasientgruppene i "
@@ -28,13 +25,13 @@ render_legend()
 for group in patient_groups():
     render_group_barometer(table, group)
 st.page_link(
-    "pages/pasientgrupper.py",
+    "app_pages/pasientgrupper.py",
     label="Les mer om hver pasientgruppe",
     icon=":material/groups:",
     query_params={"omrade": area},
 )
 st.page_link(
-    "pages/presentasjon.py",
+    "app_pages/presentasjon.py",
     label="Vis som presentasjon i møtet",
     icon=":material/slideshow:",
     query_params={"omrade": area},

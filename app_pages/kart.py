@@ -13,7 +13,6 @@ import streamlit as st
 from geo.areas import NATIONAL_CODE, helsefellesskap_of, load_areas
 from indicators.catalogue import Indicator
 from ui import data, maps
-from ui.entry import require_app_entry
 from ui.format import with_unit
 from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import (
@@ -26,8 +25,6 @@ from ui.selectors import (
     pick_year,
 )
 from ui.state import set_choice, url_select
-
-require_app_entry()
 
 MAP_KEY = "kart_map"
 INTRO = (

@@ -15,12 +15,9 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
-from ui.entry import require_app_entry
 from ui.layout import chart_block, empty_state, page_header
 from ui.selectors import area_label, pick_area
 from ui.state import url_select
-
-require_app_entry()
 
 
 def pick_group() -> PatientGroup:

@@ -1,0 +1,57 @@
+"""The dashboard's words, defined once: every layer compares with these, never with literals.
+
+They are ``StrEnum``s, so a member equals the text stored in the database, written in files
+and kept in URLs (``Sex.ALL == "alle"``), and pandas columns of plain strings compare with
+them directly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+# An observation is one cell of this key: the store's unique slice key, the tidy format's
+# identity and the identity every aggregation and suppression step groups on.
+OBSERVATION_KEY = ("indicator_id", "area_code", "year", "sex", "age_band")
+# The whole of a breakdown: both sexes, or every age band of the indicator's age group.
+ALL = "alle"
+
+
+class Sex(StrEnum):
+    ALL = ALL
+    WOMEN = "kvinner"
+    MEN = "menn"
+
+
+class Measure(StrEnum):
+    """``share`` and ``rate`` rest on counts and have a confidence interval; ``ratio`` is a
+    plain quotient and ``total`` a count times the unit price of the year (kroner)."""
+
+    SHARE = "share"
+    RATE = "rate"
+    RATIO = "ratio"
+    TOTAL = "total"
+
+
+class Polarity(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NEUTRAL = "neutral"
+
+
+class Judgement(StrEnum):
+    """An area against the national value, read through the indicator's polarity."""
+
+    BETTER = "better"
+    SIMILAR = "similar"
+    WORSE = "worse"
+    HIGHER = "higher"
+    LOWER = "lower"
+    NOT_TESTED = "not_tested"
+
+
+# What a significant difference means under each polarity: (if higher, if lower).
+DIFFERENCE_MEANS = {
+    Polarity.HIGHER_IS_BETTER: (Judgement.BETTER, Judgement.WORSE),
+    Polarity.LOWER_IS_BETTER: (Judgement.WORSE, Judgement.BETTER),
+    Polarity.NEUTRAL: (Judgement.HIGHER, Judgement.LOWER),
+}
