@@ -3,32 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from data import store
 from data.exporter import FORMATS, ExportFilter, export_bytes
+from data.settings import DB_URL_VAR, Settings
 from geo.areas import LEVELS
 
 
-def _engine(args: argparse.Namespace):  # noqa: ANN202 (sqlalchemy Engine)
-    return store.get_engine(args.db)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from data.demo import build_demo_store
 
-    engine = _engine(args)
+    engine = store.get_engine(settings.db_url)
     print(f"Bygger demodata i {store.describe_url(str(engine.url))}")
     build_demo_store(engine, seed=args.seed)
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from data.importer import import_file
 
-    engine = _engine(args)
-    result = import_file(engine, args.file, progress=print)
+    engine = store.get_engine(settings.db_url)
+    result = import_file(engine, args.file, progress=print, rejection_log=settings.rejection_log)
     if result.outcome == "avvist":
         print(
             f"Importen ble avvist; ingenting er endret i lageret ({len(result.errors)} feil):",
@@ -44,8 +42,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    engine = store.get_engine(settings.db_url)
     filters = ExportFilter(
         indicator_ids=tuple(args.indicator or ()),
         level=args.level,
@@ -60,10 +58,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_info(args: argparse.Namespace) -> int:
+def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     from data.queries import import_history, store_summary
 
-    engine = _engine(args)
+    engine = store.get_engine(settings.db_url)
     meta = store.get_meta(engine)
     summary = store_summary(engine)
     print(f"Lager: {store.describe_url(str(engine.url))}")
@@ -88,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data", description="Samhandlingsbarometerets datalager."
     )
-    db_help = f"database-URL (standard: ${store.ENV_VAR}, ellers den innebygde SQLite-filen)"
+    db_help = f"database-URL (standard: ${DB_URL_VAR}, ellers den innebygde SQLite-filen)"
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="bygg lageret med syntetiske demodata")
@@ -121,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    return args.run(args, Settings.from_environment(os.environ, args.db))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from sqlalchemy import Engine, and_, or_, select
 
 from data import schema, store
 from data.cube import build_cube
+from data.settings import DEFAULT_DB_FILE
 from data.tidy import (
     COLUMNS,
     NOT_PUBLISHED,
@@ -37,7 +37,6 @@ from indicators.catalogue import load_catalogue
 
 MAX_ERRORS_SHOWN = 20
 FIRST_YEAR = 1990
-REJECTION_LOG_ENV = "SAMHANDLING_IMPORT_LOG"
 ROW_KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
 
 
@@ -270,21 +269,20 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def rejection_log_path(engine: Engine) -> Path:
+def rejection_log_path(engine: Engine, override: Path | None = None) -> Path:
     """Rejected attempts are logged beside the store, so a rejection leaves the store untouched.
 
-    ``SAMHANDLING_IMPORT_LOG`` names another file, e.g. for a PostgreSQL deployment.
+    ``override`` names another file, e.g. for a PostgreSQL deployment.
     """
-    if os.environ.get(REJECTION_LOG_ENV):
-        return Path(os.environ[REJECTION_LOG_ENV])
+    if override is not None:
+        return override
     db_file = store.sqlite_path(engine)
     if db_file is not None:
         return db_file.with_name(db_file.name + ".import-log.jsonl")
-    return store.DEFAULT_DB_FILE.with_name("import-log.jsonl")
+    return DEFAULT_DB_FILE.with_name("import-log.jsonl")
 
 
-def _log_rejection(engine: Engine, entry: dict) -> None:
-    path = rejection_log_path(engine)
+def _log_rejection(path: Path, entry: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -317,10 +315,17 @@ def _same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
 
 
 def import_file(
-    engine: Engine, path: str | Path, progress: Callable[[str], None] = lambda _: None
+    engine: Engine,
+    path: str | Path,
+    progress: Callable[[str], None] = lambda _: None,
+    rejection_log: Path | None = None,
 ) -> ImportResult:
-    """Validate and import one file in a single transaction; log the attempt either way."""
+    """Validate and import one file in a single transaction; log the attempt either way.
+
+    Rejections go to ``rejection_log``, or beside the store when it is None.
+    """
     path = Path(path)
+    log_path = rejection_log_path(engine, rejection_log)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     log = {"started_at": started.isoformat(timespec="seconds"), "file_name": path.name}
@@ -330,7 +335,7 @@ def import_file(
         table, first_row = read_table(path)
     except (OSError, TidyFileError, ValueError, UnicodeDecodeError) as exc:
         result = ImportResult(path.name, "avvist", 0, errors=[RowError(0, "(fil)", str(exc))])
-        _log_rejection(engine, {**log, "outcome": "avvist", "message": str(exc)})
+        _log_rejection(log_path, {**log, "outcome": "avvist", "message": str(exc)})
         return result
     log["file_sha256"] = digest
     progress(f"  {len(table):,} rader lest på {time.perf_counter() - clock:.1f} s; kontrollerer …")
@@ -338,7 +343,7 @@ def import_file(
     if errors:
         result = ImportResult(path.name, "avvist", len(table), errors=errors)
         _log_rejection(
-            engine,
+            log_path,
             {
                 **log,
                 "rows_in": len(table),

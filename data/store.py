@@ -1,14 +1,13 @@
 """Connecting to the store, keeping its schema current, and writing to it.
 
-The embedded SQLite file is the default; ``SAMHANDLING_DB_URL`` (or ``--db``) points the
-same code at PostgreSQL for a shared deployment.
+The same code serves the embedded SQLite file and PostgreSQL for a shared deployment;
+which one is the caller's choice (see ``data.settings``).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,18 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from data import schema
 from data.migrations import CURRENT_VERSION, upgrade
 
-DEFAULT_DB_FILE = Path(__file__).with_name("samhandling.sqlite")
-ENV_VAR = "SAMHANDLING_DB_URL"
 COPY_BATCH_ROWS = 100_000
-
-
-def default_url() -> str:
-    return os.environ.get(ENV_VAR) or f"sqlite:///{DEFAULT_DB_FILE}"
-
-
-def uses_embedded_store() -> bool:
-    """No store was named, so the app may build the demo into its own embedded file."""
-    return not os.environ.get(ENV_VAR)
 
 
 def normalise_url(url: str) -> str:
@@ -59,9 +47,9 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(engine.url.database) if is_sqlite(engine) and engine.url.database else None
 
 
-def get_engine(url: str | None = None) -> Engine:
+def get_engine(url: str) -> Engine:
     """An engine whose store has the current schema (created or upgraded if needed)."""
-    url = normalise_url(url or default_url())
+    url = normalise_url(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))

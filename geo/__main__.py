@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from geo.areas import kommuner
+from data.settings import Settings
+from geo.areas import Level, kommuner
 from geo.boundaries import (
     DEFAULT_TOLERANCE,
     BoundaryFileError,
@@ -65,7 +67,7 @@ def download_kommune_file(directory: Path, fetch: Fetch = http_fetch) -> Path:
     return target
 
 
-def store_boundary_file(path: Path, db: str | None, tolerance: float, source: str) -> None:
+def store_boundary_file(path: Path, db_url: str, tolerance: float, source: str) -> None:
     """Prepare 2024 kommune boundaries from `path`, print the report and save them."""
     from data.store import get_engine, save_boundaries
 
@@ -75,7 +77,8 @@ def store_boundary_file(path: Path, db: str | None, tolerance: float, source: st
         print(line)
     if not collection["features"]:
         raise BoundaryFileError(f"Ingen kommuner i {path.name} passet med 2024-inndelingen.")
-    save_boundaries(get_engine(db), level="kommune", feature_collection=collection, source=source)
+    engine = get_engine(db_url)
+    save_boundaries(engine, level=Level.KOMMUNE, feature_collection=collection, source=source)
     print(f"Lagret kommunegrenser i databasen. Kilde: {source}")
 
 
@@ -98,10 +101,11 @@ def main(argv: list[str] | None = None, fetch: Fetch = http_fetch) -> int:
             help="forenkling i grader (standard: %(default)s)",
         )
     args = parser.parse_args(argv)
+    db_url = Settings.from_environment(os.environ, args.db).db_url
     try:
         if args.command == "boundaries":
             source = f"{args.file.name} © Kartverket"
-            store_boundary_file(args.file, args.db, args.tolerance, source)
+            store_boundary_file(args.file, db_url, args.tolerance, source)
             return 0
         with tempfile.TemporaryDirectory() as directory:
             try:
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None, fetch: Fetch = http_fetch) -> int:
                 )
                 return 1
             source = "Geonorge: Administrative enheter kommuner © Kartverket"
-            store_boundary_file(path, args.db, args.tolerance, source)
+            store_boundary_file(path, db_url, args.tolerance, source)
             return 0
     except BoundaryFileError as error:
         print(f"Feil: {error}", file=sys.stderr)

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from data import store
 from data.demo import build_demo_store
+from data.settings import DB_URL_VAR
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -76,7 +77,7 @@ def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     """Factory: run the real app on the demo store at a page, with query parameters."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv(store.ENV_VAR, demo_db_url)
+    monkeypatch.setenv(DB_URL_VAR, demo_db_url)
     clear_streamlit_caches()
 
     def run(page: str | None = None, params: dict[str, str] | None = None, timeout: float = 60):

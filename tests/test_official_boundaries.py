@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from data import store
+from data.settings import DB_URL_VAR
 from tests.conftest import REPO, clear_streamlit_caches
 
 
@@ -37,7 +38,7 @@ def drawn_kommuner(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[str],
     """Run the map page on the store; the kommune codes in its figure, and its captions."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv(store.ENV_VAR, url)
+    monkeypatch.setenv(DB_URL_VAR, url)
     clear_streamlit_caches()
     try:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)

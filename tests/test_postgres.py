@@ -33,8 +33,8 @@ def test_demo_on_postgres_matches_sqlite(pg_url, demo_engine):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("SAMHANDLING_IMPORT_LOG", str(tmp_path / "rejections.jsonl"))
+def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path):
+    rejections = tmp_path / "rejections.jsonl"
     pg = store.get_engine(pg_url)
     good = tmp_path / "good.csv"
     good.write_text(
@@ -50,9 +50,9 @@ def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path, monkeypatch):
         "kad_bruk;0301;2023;5000;700000\nkad_bruk;4601;2023;-3;290000\n",
         encoding="utf-8",
     )
-    result = import_file(pg, bad)
+    result = import_file(pg, bad, rejection_log=rejections)
     assert result.outcome == "avvist"
     assert result.error_lines()[0] == "bad.csv, rad 3, kolonne numerator: kan ikke være negativ"
-    assert "avvist" in (tmp_path / "rejections.jsonl").read_text(encoding="utf-8")
+    assert "avvist" in rejections.read_text(encoding="utf-8")
     pd.testing.assert_frame_equal(before, queries.fetch_observations(pg))
     assert import_file(pg, good).outcome == "uendret"

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from data import store
 from data.migrations import CURRENT_VERSION, StoreVersionError
+from data.settings import DB_URL_VAR, IMPORT_LOG_VAR, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,11 +50,18 @@ def test_plain_postgres_urls_use_psycopg3():
     assert store.describe_url("postgresql+psycopg://u:secret@h/db").count("secret") == 0
 
 
-def test_default_url_follows_the_environment(monkeypatch):
-    monkeypatch.setenv(store.ENV_VAR, "sqlite:////tmp/elsewhere.sqlite")
-    assert store.default_url() == "sqlite:////tmp/elsewhere.sqlite"
-    monkeypatch.delenv(store.ENV_VAR)
-    assert store.default_url().endswith("data/samhandling.sqlite")
+def test_settings_follow_the_environment_and_the_db_argument():
+    named = Settings.from_environment({DB_URL_VAR: "sqlite:////tmp/elsewhere.sqlite"})
+    assert named.db_url == "sqlite:////tmp/elsewhere.sqlite" and not named.embedded
+    embedded = Settings.from_environment({})
+    assert embedded.db_url.endswith("data/samhandling.sqlite") and embedded.embedded
+    assert embedded.rejection_log is None
+    argument = Settings.from_environment(
+        {DB_URL_VAR: "sqlite:///a.sqlite"}, db="sqlite:///b.sqlite"
+    )
+    assert argument.db_url == "sqlite:///b.sqlite" and not argument.embedded
+    logged = Settings.from_environment({IMPORT_LOG_VAR: "/tmp/avvist.jsonl"})
+    assert logged.rejection_log == Path("/tmp/avvist.jsonl")
 
 
 def test_boundaries_round_trip(empty_engine):
