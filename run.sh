@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements.txt
-if [ -z "${SAMHANDLING_DB_URL:-}" ] && [ ! -f data/samhandling.sqlite ]; then
+if [ -z "${SAMHANDLING_DB_URL:-}" ] && [ ! -f var/samhandling.sqlite ]; then
   .venv/bin/python -m data demo
 fi
 exec .venv/bin/python -m streamlit run app.py "$@"

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DB_FILE = REPO / "data" / "samhandling.sqlite"
+# The embedded store lives outside the code, in a folder git ignores (made when needed);
+# rejected imports into a store that is not a file are logged there too.
+DEFAULT_DB_FILE = REPO / "var" / "samhandling.sqlite"
 DB_URL_VAR = "SAMHANDLING_DB_URL"
 IMPORT_LOG_VAR = "SAMHANDLING_IMPORT_LOG"
 

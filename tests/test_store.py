@@ -54,7 +54,7 @@ def test_settings_follow_the_environment_and_the_db_argument():
     named = Settings.from_environment({DB_URL_VAR: "sqlite:////tmp/elsewhere.sqlite"})
     assert named.db_url == "sqlite:////tmp/elsewhere.sqlite" and not named.embedded
     embedded = Settings.from_environment({})
-    assert embedded.db_url.endswith("data/samhandling.sqlite") and embedded.embedded
+    assert embedded.db_url.endswith("var/samhandling.sqlite") and embedded.embedded
     assert embedded.rejection_log is None
     argument = Settings.from_environment(
         {DB_URL_VAR: "sqlite:///a.sqlite"}, db="sqlite:///b.sqlite"
