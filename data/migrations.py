@@ -18,8 +18,91 @@ class StoreVersionError(RuntimeError):
     """The store was written by a newer version of the app."""
 
 
-def _create_version_1(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+# Version 1 as it shipped (commit 6e222ed), written out instead of derived from
+# data/schema.py so that it never follows later changes to the tables. Plain SQL rather
+# than frozen SQLAlchemy tables: it is what the databases were sent, and no later
+# SQLAlchemy can render it differently. It shipped as create_all, which skips tables that
+# exist, hence IF NOT EXISTS. Only the id and timestamp types differ between the databases.
+_VERSION_1_TYPES = {
+    "sqlite": {"serial": "INTEGER", "timestamp": "DATETIME"},
+    "postgresql": {"serial": "SERIAL", "timestamp": "TIMESTAMP WITH TIME ZONE"},
+}
+_VERSION_1 = (
+    """CREATE TABLE IF NOT EXISTS areas (
+        code VARCHAR(8) NOT NULL,
+        name VARCHAR(120) NOT NULL,
+        level VARCHAR(20) NOT NULL,
+        parent_code VARCHAR(8),
+        helsefellesskap_code VARCHAR(8),
+        fylke_code VARCHAR(8),
+        rhf_code VARCHAR(8),
+        population_2024 INTEGER,
+        PRIMARY KEY (code)
+    )""",
+    "CREATE INDEX IF NOT EXISTS ix_areas_level ON areas (level)",
+    """CREATE TABLE IF NOT EXISTS boundaries (
+        level VARCHAR(20) NOT NULL,
+        source TEXT NOT NULL,
+        loaded_at {timestamp} NOT NULL,
+        geojson TEXT NOT NULL,
+        PRIMARY KEY (level)
+    )""",
+    """CREATE TABLE IF NOT EXISTS import_log (
+        id {serial} NOT NULL,
+        started_at {timestamp} NOT NULL,
+        file_name TEXT NOT NULL,
+        file_sha256 VARCHAR(64) NOT NULL,
+        rows_in INTEGER NOT NULL,
+        rows_written INTEGER NOT NULL,
+        outcome VARCHAR(20) NOT NULL,
+        message TEXT,
+        PRIMARY KEY (id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS indicators (
+        id VARCHAR(64) NOT NULL,
+        title TEXT NOT NULL,
+        patient_group VARCHAR(32) NOT NULL,
+        measure VARCHAR(16) NOT NULL,
+        unit VARCHAR(64) NOT NULL,
+        multiplier FLOAT NOT NULL,
+        polarity VARCHAR(20) NOT NULL,
+        source VARCHAR(40) NOT NULL,
+        suppression_threshold INTEGER NOT NULL,
+        definition_json TEXT NOT NULL,
+        PRIMARY KEY (id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS observations (
+        id {serial} NOT NULL,
+        indicator_id VARCHAR(64) NOT NULL,
+        area_code VARCHAR(8) NOT NULL,
+        year INTEGER NOT NULL,
+        sex VARCHAR(8) NOT NULL,
+        age_band VARCHAR(16) NOT NULL,
+        numerator FLOAT,
+        denominator FLOAT,
+        value FLOAT,
+        ci_low FLOAT,
+        ci_high FLOAT,
+        suppressed BOOLEAN NOT NULL,
+        suppression_reason TEXT,
+        PRIMARY KEY (id),
+        CONSTRAINT uq_obs_slice UNIQUE (indicator_id, year, sex, age_band, area_code)
+    )""",
+    "CREATE INDEX IF NOT EXISTS ix_obs_area "
+    "ON observations (area_code, sex, age_band, indicator_id, year)",
+    """CREATE TABLE IF NOT EXISTS store_meta (
+        "key" VARCHAR(64) NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY ("key")
+    )""",
+)
+
+
+def create_version_1(conn: Connection) -> None:
+    """The tables of the first release, with its index for one area's rows."""
+    types = _VERSION_1_TYPES[conn.dialect.name]
+    for statement in _VERSION_1:
+        conn.exec_driver_sql(statement.format(**types))
 
 
 AREA_INDEX = "ix_obs_area_covering"
@@ -43,7 +126,7 @@ def create_area_index(conn: Connection) -> None:
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {AREA_INDEX} ON observations {columns}")
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_version_1, create_area_index]
+MIGRATIONS: list[Callable[[Connection], None]] = [create_version_1, create_area_index]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -1,4 +1,8 @@
-"""Tables of the store. SQLAlchemy Core, so the same definitions run on SQLite and PostgreSQL."""
+"""Tables of the store. SQLAlchemy Core, so the same definitions run on SQLite and PostgreSQL.
+
+They describe the tables as the migrations in ``data/migrations.py`` leave them; the
+migrations, not these definitions, create and change the tables.
+"""
 
 from __future__ import annotations
 

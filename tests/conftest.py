@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from data import store
 from data.demo import build_demo_store
+from data.migrations import AREA_INDEX, CURRENT_VERSION, create_version_1
 from data.settings import DB_URL_VAR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,6 +90,46 @@ def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
         return at.run()
 
     return run
+
+
+VERSION_1_ROW = {
+    "indicator_id": "kad_bruk",
+    "area_code": "0301",
+    "year": 2024,
+    "sex": "alle",
+    "age_band": "alle",
+    "numerator": 5000.0,
+    "denominator": 700000.0,
+    "value": 7.1,
+    "ci_low": 6.9,
+    "ci_high": 7.3,
+    "suppressed": False,
+    "suppression_reason": None,
+}
+
+
+def build_version_1_store(url: str) -> None:
+    """A store as the first release left it, with one observation, opened without upgrading."""
+    engine = create_engine(store.normalise_url(url))
+    columns = ", ".join(VERSION_1_ROW)
+    values = ", ".join(f":{c}" for c in VERSION_1_ROW)
+    with engine.begin() as conn:
+        create_version_1(conn)
+        conn.execute(text("INSERT INTO store_meta VALUES ('schema_version', '1')"))
+        conn.execute(text(f"INSERT INTO observations ({columns}) VALUES ({values})"), VERSION_1_ROW)
+    engine.dispose()
+
+
+def assert_upgraded_from_version_1(url: str) -> None:
+    """Opening the store brought it to the current version and kept its observation."""
+    engine = store.get_engine(url)
+    assert store.get_meta(engine)["schema_version"] == str(CURRENT_VERSION)
+    indexes = {index["name"] for index in inspect(engine).get_indexes("observations")}
+    assert AREA_INDEX in indexes and "ix_obs_area" not in indexes
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"SELECT {', '.join(VERSION_1_ROW)} FROM observations")).all()
+    assert [tuple(row) for row in rows] == [tuple(VERSION_1_ROW.values())]
+    engine.dispose()
 
 
 def clear_streamlit_caches() -> None:

@@ -11,6 +11,7 @@ from data import queries, store
 from data.demo import build_demo_store
 from data.exporter import ExportFilter, export_bytes, read_export
 from data.importer import import_file
+from tests.conftest import assert_upgraded_from_version_1, build_version_1_store
 
 pytestmark = pytest.mark.postgres
 
@@ -31,6 +32,11 @@ def test_demo_on_postgres_matches_sqlite(pg_url, demo_engine):
     a = read_export(io.BytesIO(export_bytes(demo_engine, filters, "csv")[0]), "csv")
     b = read_export(io.BytesIO(export_bytes(pg, filters, "csv")[0]), "csv")
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_version_1_store_on_postgres_is_upgraded(pg_url):
+    build_version_1_store(pg_url)
+    assert_upgraded_from_version_1(pg_url)
 
 
 def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path):

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from data import store
 from data.migrations import CURRENT_VERSION, StoreVersionError
 from data.settings import DB_URL_VAR, IMPORT_LOG_VAR, Settings
+from tests.conftest import assert_upgraded_from_version_1, build_version_1_store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,7 +36,7 @@ def test_a_store_from_a_newer_app_is_refused(empty_engine):
         store.get_engine(str(empty_engine.url))
 
 
-def test_an_old_store_is_upgraded(tmp_path):
+def test_a_store_without_a_recorded_version_is_upgraded(tmp_path):
     db = tmp_path / "old.sqlite"
     engine = store.get_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
@@ -43,6 +44,12 @@ def test_an_old_store_is_upgraded(tmp_path):
     assert store.get_meta(store.get_engine(f"sqlite:///{db}"))["schema_version"] == str(
         CURRENT_VERSION
     )
+
+
+def test_a_version_1_store_is_upgraded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'version_1.sqlite'}"
+    build_version_1_store(url)
+    assert_upgraded_from_version_1(url)
 
 
 def test_plain_postgres_urls_use_psycopg3():
