@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
-from data import store
+from data.settings import Settings
 from ui import data
 from ui.layout import sidebar_store_info
 from ui.state import reset_notice_place
@@ -70,7 +71,7 @@ def ensure_store_has_data() -> bool:
     """On a fresh machine the embedded store is empty: build the demo there, with progress."""
     if data.summary()["rows"] > 0:
         return True
-    if not store.uses_embedded_store():
+    if not data.settings().embedded:
         st.error(
             f"Datalageret `{data.url_description()}` er tomt. Last inn data med "
             "`python -m data import FIL` eller demodata med `python -m data demo`."
@@ -85,6 +86,7 @@ def ensure_store_has_data() -> bool:
     return True
 
 
+data.configure(Settings.from_environment(os.environ))
 navigation = st.navigation(PAGES, position="sidebar")
 reset_notice_place()
 if ensure_store_has_data():

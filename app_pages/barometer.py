@@ -8,7 +8,8 @@ import streamlit as st
 from indicators.catalogue import patient_groups
 from ui.barometer import area_barometer, render_group_barometer, render_headline, render_legend
 from ui.layout import page_header
-from ui.selectors import area_label, pick_area
+from ui.selectors import pick_area
+from views.labels import area_label
 
 INTRO = (
     "Hvordan går samhandlingen mellom kommuner og sykehus for de fem pasientgruppene i "

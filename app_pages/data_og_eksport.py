@@ -16,10 +16,11 @@ from data.exporter import FORMATS, MEDIA_TYPES, SUPPRESSION_LEGEND, ExportFilter
 from geo.areas import LEVEL_TITLES, LEVELS
 from indicators.catalogue import SEXES, load_catalogue
 from ui import data
-from ui.format import number
+from ui.data import per_store_version
 from ui.layout import empty_state, page_header
-from ui.selectors import SEX_LABELS, age_label, area_label, area_options, indicator_label
 from ui.state import url_multiselect, url_select
+from views.format import number
+from views.labels import SEX_LABELS, age_label, area_label, area_options, indicator_label
 
 ALL_LEVELS = "alle"
 MAX_SHOWN_ROWS = 5000
@@ -101,8 +102,8 @@ def export_file(engine: Engine, filters: ExportFilter, fmt: str) -> bytes:
     return exporter.export_bytes(engine, filters, fmt)[0]
 
 
-@st.cache_data(show_spinner="Henter data …", max_entries=16)
-def _export_frame(version: str, filters: ExportFilter) -> pd.DataFrame:
+@per_store_version(max_entries=16, spinner="Henter data …")
+def export_frame(filters: ExportFilter) -> pd.DataFrame:
     return exporter.export_frame(data.engine(), filters)
 
 
@@ -179,7 +180,7 @@ page_header(
     "Velg hva du vil ha, se tallene i tabellen og last dem ned. Tomme valg betyr «alle».",
 )
 filters = pick_filters()
-frame = _export_frame(data.store_version(), filters)
+frame = export_frame(filters)
 st.markdown(f"**{number(len(frame), 0)} rader** i utvalget.")
 show_downloads(filters, len(frame))
 if frame.empty:

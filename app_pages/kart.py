@@ -3,28 +3,21 @@ sees at a glance where it stands against its neighbours and the country."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.areas import NATIONAL_CODE, helsefellesskap_of, load_areas
-from indicators.catalogue import Indicator
-from ui import data, maps
-from ui.format import with_unit
+from geo.areas import Level, helsefellesskap_of, load_areas
+from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header
-from ui.selectors import (
-    SEX_LABELS,
-    age_label,
-    pick_age,
-    pick_area,
-    pick_indicator,
-    pick_sex,
-    pick_year,
-)
+from ui.maps import helsefellesskap_map, kommune_geometry, kommune_map
+from ui.selectors import pick_age, pick_area, pick_indicator, pick_sex, pick_year
 from ui.state import set_choice, url_select
+from views import maps
+from views.format import with_unit
+from views.labels import SEX_LABELS, age_label
+from views.selection import Selection, SliceView, slice_view
 
 MAP_KEY = "kart_map"
 INTRO = (
@@ -58,22 +51,6 @@ LEVELS = {
 }
 
 
-@dataclass(frozen=True)
-class Choice:
-    """Everything the user picked, so the functions below take one argument, not seven."""
-
-    indicator: Indicator
-    year: int
-    sex: str
-    age: str
-    color_by: str
-    level: str
-    area: str
-
-    def slice(self, level: str) -> pd.DataFrame:
-        return data.map_slice(self.indicator.id, self.year, self.sex, self.age, level)
-
-
 def select_clicked_area() -> None:
     """A click on the map chooses that kommune (or helsefellesskap) on every page."""
     code = maps.clicked_area(st.session_state[MAP_KEY].selection.points)
@@ -84,33 +61,29 @@ def select_clicked_area() -> None:
 def highlighted_helsefellesskap(area: str) -> str | None:
     """The chosen helsefellesskap, or the one a chosen kommune belongs to; None for Norway."""
     level = load_areas().set_index("code").loc[area, "level"]
-    if level == "helsefellesskap":
+    if level == Level.HELSEFELLESSKAP:
         return area
-    return helsefellesskap_of(area) if level == "kommune" else None
+    return helsefellesskap_of(area) if level == Level.KOMMUNE else None
 
 
-def national_value(choice: Choice) -> float | None:
-    national = choice.slice("land")
-    values = national.loc[national["area_code"] == NATIONAL_CODE, "value"].dropna()
-    return None if values.empty else float(values.iloc[0])
-
-
-def why_empty(choice: Choice) -> str:
+def why_empty(view: SliceView) -> str:
     """Tell apart 'no data this year' from 'not published at this level'."""
-    title = choice.indicator.title
-    if choice.slice("land").empty:
-        return f"Det finnes ingen tall for «{title}» i {choice.year} for dette utvalget."
-    plural = LEVELS[choice.level].plural
-    return f"«{title}» finnes ikke for {plural} i {choice.year}. Velg et annet nivå."
+    chosen = view.selection
+    title = chosen.indicator.title
+    if view.national_rows.empty:
+        return f"Det finnes ingen tall for «{title}» i {chosen.year} for dette utvalget."
+    plural = LEVELS[chosen.level].plural
+    return f"«{title}» finnes ikke for {plural} i {chosen.year}. Velg et annet nivå."
 
 
-def caption(choice: Choice, national: float | None) -> str:
-    indicator = choice.indicator
+def caption(view: SliceView, color_by: str) -> str:
+    chosen, national = view.selection, view.national
+    indicator = chosen.indicator
     what = (
-        f"{indicator.title}, {choice.year}, {SEX_LABELS[choice.sex].lower()}, "
-        f"{age_label(choice.age).lower()}."
+        f"{indicator.title}, {chosen.year}, {SEX_LABELS[chosen.sex].lower()}, "
+        f"{age_label(chosen.age_band).lower()}."
     )
-    if choice.color_by == "comparison":
+    if color_by == "comparison":
         colour = (
             "Fargen viser om verdien er sikkert høyere eller lavere enn landet "
             f"({with_unit(national, indicator)}), vurdert med 95 % konfidensintervall."
@@ -119,50 +92,46 @@ def caption(choice: Choice, national: float | None) -> str:
         colour = f"Mørkere blå er høyere verdi. Landet: {with_unit(national, indicator)}."
     return (
         f"{what} {colour} Grå: skjult (prikket) eller mangler. "
-        f"{LEVELS[choice.level].click_hint} "
-        f"{maps.geometry_credit(maps.kommune_geometry()[1])}."
+        f"{LEVELS[chosen.level].click_hint} "
+        f"{maps.geometry_credit(kommune_geometry()[1])}."
     )
 
 
-def map_figure(choice: Choice, slice_df: pd.DataFrame, national: float | None) -> go.Figure:
-    highlight = highlighted_helsefellesskap(choice.area)
-    draw = (
-        maps.helsefellesskap_map_figure
-        if choice.level == "helsefellesskap"
-        else maps.kommune_map_figure
-    )
-    return cached_figure(draw, slice_df, choice.indicator, choice.color_by, national, highlight)
+def map_figure(view: SliceView, color_by: str) -> go.Figure:
+    chosen = view.selection
+    highlight = highlighted_helsefellesskap(chosen.area)
+    draw = helsefellesskap_map if chosen.level == Level.HELSEFELLESSKAP else kommune_map
+    return cached_figure(draw, view.rows, chosen.indicator, color_by, view.national, highlight)
 
 
-def render_map(choice: Choice) -> None:
+def render_map(view: SliceView, color_by: str) -> None:
     """The map, the count per judgement and the table, or why there is nothing to show."""
-    slice_df = choice.slice(choice.level)
-    if slice_df.empty:
-        empty_state(why_empty(choice))
+    chosen, rows = view.selection, view.rows
+    if rows.empty:
+        empty_state(why_empty(view))
         return
-    if slice_df["value"].isna().all():
+    if rows["value"].isna().all():
         empty_state(
-            f"Alle tallene for {choice.year} er skjult (prikket), fordi de bygger på så få "
+            f"Alle tallene for {chosen.year} er skjult (prikket), fordi de bygger på så få "
             "personer at enkeltpersoner kunne kjennes igjen. Velg helsefellesskap, begge kjønn "
             "eller alle aldre."
         )
         return
-    national = national_value(choice)
-    words = LEVELS[choice.level]
-    if choice.color_by == "comparison" and not choice.indicator.has_ci:
+    words = LEVELS[chosen.level]
+    if color_by == "comparison" and not chosen.indicator.has_ci:
         empty_state(
             "Denne indikatoren har ikke konfidensintervall, så ingen områder kan testes mot "
             "landet. Velg «Verdi» for å se tallene."
         )
     chart_block(
-        map_figure(choice, slice_df, national),
-        lambda: maps.map_table(slice_df, choice.indicator, national, words.column),
-        caption(choice, national),
+        map_figure(view, color_by),
+        lambda: maps.map_table(rows, chosen.indicator, view.national, words.column),
+        caption(view, color_by),
         key=MAP_KEY,
-        filename=f"kart_{choice.indicator.id}_{choice.year}",
+        filename=f"kart_{chosen.indicator.id}_{chosen.year}",
         on_select=select_clicked_area,
     )
-    status = maps.area_status(slice_df, choice.indicator, national)
+    status = maps.area_status(rows, chosen.indicator, view.national)
     st.markdown(maps.status_summary(status, words.plural))
 
 
@@ -209,7 +178,8 @@ def main() -> None:
     if year is None:
         empty_state(f"Det finnes ingen tall for «{indicator.title}» i datalageret ennå.")
         return
-    render_map(Choice(indicator, year, sex, age, color_by, level, area))
+    view = slice_view(data, Selection(indicator, year, sex, age, level, area))
+    render_map(view, color_by)
 
 
 main()

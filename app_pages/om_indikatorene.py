@@ -7,10 +7,10 @@ import streamlit as st
 
 from data.exporter import POLARITY_TEXT
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
-from ui.format import number
 from ui.layout import empty_state, page_header
-from ui.selectors import age_label
 from ui.state import notice, url_select
+from views.format import number
+from views.labels import age_label
 
 ALL_GROUPS = "alle"
 MEASURE_TEXT = {

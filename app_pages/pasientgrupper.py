@@ -6,18 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
-from ui.barometer import (
-    GroupStory,
-    StoryChart,
-    area_barometer,
-    load_stories,
-    render_group_barometer,
-    render_legend,
-    story_chart,
-)
+from ui.barometer import area_barometer, render_group_barometer, render_legend, story_chart
 from ui.layout import chart_block, empty_state, page_header
-from ui.selectors import area_label, pick_area
+from ui.selectors import pick_area
 from ui.state import url_select
+from views.labels import area_label
+from views.stories import GroupStory, StoryChart, load_stories
 
 
 def pick_group() -> PatientGroup:

@@ -17,18 +17,21 @@ from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
 from ui import data
 from ui.barometer import (
     area_barometer,
-    display_value,
-    load_stories,
     render_group_barometer,
     render_headline,
     render_legend,
     story_chart,
 )
 from ui.layout import apply_global_style, empty_state
-from ui.maps import area_status, kommune_map_figure, status_summary
-from ui.selectors import area_label, pick_area
+from ui.maps import kommune_map
+from ui.selectors import pick_area
 from ui.state import url_int
-from ui.theme import chart_config
+from views.format import display_value
+from views.judgement import area_status
+from views.labels import area_label
+from views.maps import status_summary
+from views.stories import load_stories
+from views.theme import chart_config
 
 SYNTHETIC_NOTE = "**Syntetiske demodata:** tallene for kommunene er laget av en generator."
 BAROMETER_COLUMNS = 3  # the whole barometer on one 1920×1080 slide
@@ -103,7 +106,7 @@ def map_slide(area: str, table: pd.DataFrame) -> None:
     left, right = st.columns([3, 1], gap="large")
     with left:
         st.plotly_chart(
-            kommune_map_figure(kommuner, indicator, "comparison", row["national"], area, big=True),
+            kommune_map(kommuner, indicator, "comparison", row["national"], area, big=True),
             config=chart_config(f"kart_{indicator.id}_{area}"),
             key="slide_map",
         )

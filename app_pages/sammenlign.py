@@ -8,40 +8,20 @@ import math
 import pandas as pd
 import streamlit as st
 
+from geo.areas import NATIONAL_CODE, Level
 from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS, variation_ratio
-from ui import charts, data
-from ui.format import interval, number, with_unit
+from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header
-from ui.selectors import (
-    DEFAULT_AREA,
-    area_label,
-    area_options,
-    pick_age,
-    pick_indicator,
-    pick_sex,
-    pick_year,
-)
+from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
 from ui.state import url_select
-from ui.theme import JUDGEMENT_SYMBOLS
+from views import charts
+from views.format import interval, number, with_unit
+from views.labels import area_label, area_options
+from views.selection import Selection, slice_view
+from views.theme import JUDGEMENT_SYMBOLS
 
 LEVELS = {"kommune": "Kommunene i ett helsefellesskap", "helsefellesskap": "Alle helsefellesskap"}
-
-
-def national_value(indicator: Indicator, year: int, sex: str, age: str) -> float:
-    """The national value of the same slice, the reference every area is judged against."""
-    national = data.map_slice(indicator.id, year, sex, age, "land")
-    return float(national["value"].iloc[0]) if not national.empty else math.nan
-
-
-def compared_areas(
-    indicator: Indicator, year: int, sex: str, age: str, level: str, hf: str
-) -> pd.DataFrame:
-    """The slice of areas to rank: the kommuner of ``hf``, or every helsefellesskap."""
-    frame = data.map_slice(indicator.id, year, sex, age, level)
-    if level == "kommune":
-        frame = frame[frame["helsefellesskap_code"] == hf]
-    return frame.reset_index(drop=True)
 
 
 def ranking_table(judged: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
@@ -154,7 +134,7 @@ if level == "kommune":
         hf = url_select(
             "hf",
             "Helsefellesskap",
-            area_options(("helsefellesskap",)),
+            area_options((Level.HELSEFELLESSKAP,)),
             DEFAULT_AREA,
             format_func=area_label,
         )
@@ -165,20 +145,25 @@ with next(filters):
 with next(filters):
     age = pick_age(indicator)
 
-frame = compared_areas(indicator, year, sex, age, level, hf) if year is not None else pd.DataFrame()
-if frame.empty:
+view = (
+    slice_view(
+        data, Selection(indicator, year, sex, age, level, hf or NATIONAL_CODE), within=hf or None
+    )
+    if year is not None
+    else None
+)
+if view is None or view.rows.empty:
     empty_state("Det finnes ingen tall for dette valget ennå.")
 else:
-    national = national_value(indicator, year, sex, age)
-    judged = charts.judged(frame, indicator, national)
-    show_metrics(judged, indicator, national)
+    rows, national = view.rows, view.national
+    show_metrics(rows, indicator, national)
     scope = area_label(hf) if level == "kommune" else "alle helsefellesskap"
     chart_block(
-        cached_figure(charts.ranked_bars_figure, frame, indicator, national),
-        lambda: ranking_table(judged, indicator),
+        cached_figure(charts.ranked_bars_figure, rows, indicator, national),
+        lambda: ranking_table(rows, indicator),
         f"{indicator.title}, {scope}, {year} ({indicator.unit}). Stiplet linje: hele landet. "
         f"Streker: 95 % konfidensintervall. Kilde: {indicator.source}.",
         key=f"ranking_{level}",
         filename=f"rangering_{indicator.id}_{year}",
     )
-    show_funnel(frame, indicator, national, level)
+    show_funnel(rows, indicator, national, level)

@@ -7,12 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from geo.areas import NATIONAL_CODE, helsefellesskap_of
-from indicators.catalogue import TOTAL, Indicator
-from ui import charts, data
-from ui.format import interval, with_unit
+from indicators.catalogue import Indicator
+from indicators.vocabulary import ALL, Sex
+from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header
-from ui.selectors import SEX_LABELS, age_label, area_label, area_options, pick_area, pick_indicator
+from ui.selectors import pick_area, pick_indicator
 from ui.state import url_multiselect, url_select
+from views import charts
+from views.format import interval, with_unit
+from views.labels import SEX_LABELS, age_label, area_label, area_options
 
 SPLITS = {"ingen": None, "kjonn": "sex", "alder": "age_band"}
 SPLIT_LABELS = {"ingen": "Ingen", "kjonn": "Kjønn", "alder": "Aldersgruppe"}
@@ -38,10 +41,10 @@ def split_options(indicator: Indicator) -> list[str]:
 def breakdown(indicator: Indicator, split_by: str | None) -> tuple[tuple[str, ...], ...]:
     """(sexes, age bands) to fetch: the parts when split, otherwise the totals."""
     if split_by == "sex":
-        return ("kvinner", "menn"), (TOTAL,)
+        return (Sex.WOMEN, Sex.MEN), (ALL,)
     if split_by == "age_band":
-        return (TOTAL,), indicator.age_bands
-    return (TOTAL,), (TOTAL,)
+        return (Sex.ALL,), indicator.age_bands
+    return (Sex.ALL,), (ALL,)
 
 
 def chosen_areas(area: str, others: list[str], with_hf: bool) -> list[str]:

@@ -17,7 +17,7 @@ from bench.timing import measure, ratio
 from data import queries, store
 from data.exporter import ExportFilter, export_bytes
 from indicators.catalogue import load_catalogue
-from ui.barometer import spark_first_year
+from views.barometer import spark_first_year
 
 INDICATOR = "reinnleggelse_67_30"
 YEAR = 2024

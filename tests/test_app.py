@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data import store
+from data import settings, store
 from data.queries import store_summary
 from tests.conftest import clear_streamlit_caches
 
@@ -48,8 +48,8 @@ def test_landing_page_is_the_barometer(app_test):
 
 
 def test_first_start_on_an_empty_embedded_store_builds_the_demo(tmp_path, monkeypatch):
-    monkeypatch.delenv(store.ENV_VAR, raising=False)
-    monkeypatch.setattr(store, "DEFAULT_DB_FILE", tmp_path / "samhandling.sqlite")
+    monkeypatch.delenv(settings.DB_URL_VAR, raising=False)
+    monkeypatch.setattr(settings, "DEFAULT_DB_FILE", tmp_path / "samhandling.sqlite")
     clear_streamlit_caches()
     try:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
@@ -63,7 +63,7 @@ def test_first_start_on_an_empty_embedded_store_builds_the_demo(tmp_path, monkey
 
 
 def test_an_empty_shared_store_explains_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv(store.ENV_VAR, f"sqlite:///{tmp_path / 'delt.sqlite'}")
+    monkeypatch.setenv(settings.DB_URL_VAR, f"sqlite:///{tmp_path / 'delt.sqlite'}")
     clear_streamlit_caches()
     try:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()

@@ -9,14 +9,9 @@ import pandas as pd
 import pytest
 
 from indicators.catalogue import load_catalogue, patient_groups
-from ui.barometer import (
-    barometer_html,
-    barometer_table,
-    cost_table,
-    load_stories,
-    load_stories_file,
-    trend_direction,
-)
+from ui.barometer_html import barometer_html
+from views.barometer import barometer_table, trend_direction
+from views.stories import cost_table, load_stories, load_stories_file
 
 AREA = "H99"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +14,8 @@ from geo.areas import kommuner, load_areas
 from geo.boundaries import dissolve_to, prepare_kommune_boundaries, read_boundary_file
 from geo.schematic import schematic_kommune_geojson
 from indicators.catalogue import get_indicator
-from ui import maps
-from ui.theme import JUDGEMENT_SYMBOLS, SUPPRESSED_COLOUR
+from views import maps
+from views.theme import JUDGEMENT_SYMBOLS, SUPPRESSED_COLOUR
 
 INDICATOR = get_indicator("habilitering_barn_kommunale_tjenester")  # many suppressed kommuner
 YEAR = 2024
@@ -167,5 +168,5 @@ def test_table_and_summary_count_every_kommune(kommune_slice, national):
 
 
 def test_without_national_value_nothing_is_judged(kommune_slice):
-    status = maps.area_status(kommune_slice, INDICATOR, None)
+    status = maps.area_status(kommune_slice, INDICATOR, math.nan)
     assert set(status) == {"not_tested", maps.SUPPRESSED}

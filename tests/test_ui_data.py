@@ -6,13 +6,14 @@ import time
 
 from data import store
 from data.importer import import_file
+from data.settings import Settings
 from tests.conftest import clear_streamlit_caches
 from ui import data
 
 
-def test_an_import_invalidates_the_cached_queries(tmp_path, monkeypatch):
+def test_an_import_invalidates_the_cached_queries(tmp_path):
     url = f"sqlite:///{tmp_path / 'cache.sqlite'}"
-    monkeypatch.setenv(store.ENV_VAR, url)
+    data.configure(Settings(db_url=url, embedded=False))
     clear_streamlit_caches()
     try:
         assert data.map_slice("kad_bruk", 2024).empty

@@ -1,10 +1,16 @@
-"""Cached access to the store for the pages.
+"""Cached access to the store for the pages, and the one cache rule: per store version.
 
-Query results are cached per store version: the version is re-read every few seconds, so an
-import (which adds an import_log row) or a rebuilt demo makes every page read fresh data.
+The version is re-read every few seconds, so an import (which adds an import_log row) or a
+rebuilt demo makes every page read fresh data. This module is also the app's ``Source`` for
+the view layer (``views.source``): its functions have the same names and arguments.
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -12,15 +18,39 @@ from sqlalchemy import Engine, func, select
 
 from data import queries, store
 from data.schema import import_log
-from geo.areas import load_areas
+from data.settings import Settings
+from geo.areas import Level
+from indicators.vocabulary import ALL, Sex
 
 VERSION_TTL_SECONDS = 5
+P = ParamSpec("P")
+R = TypeVar("R")
+VERSION_PARAMETER = inspect.Parameter("store_version", inspect.Parameter.POSITIONAL_ONLY)
+
+
+_settings: Settings | None = None
+
+
+def configure(settings: Settings) -> None:
+    """The settings app.py read at its start, for every query that follows."""
+    global _settings
+    _settings = settings
+
+
+def settings() -> Settings:
+    if _settings is None:
+        raise RuntimeError("ui.data.configure() is called by app.py before any page runs")
+    return _settings
 
 
 @st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return store.get_engine(url)
+
+
 def engine() -> Engine:
-    """One engine per server process, for the store named by SAMHANDLING_DB_URL."""
-    return store.get_engine()
+    """One engine per store and server process."""
+    return _engine(settings().db_url)
 
 
 @st.cache_data(ttl=VERSION_TTL_SECONDS, show_spinner=False)
@@ -32,94 +62,115 @@ def store_version() -> str:
     return f"{meta.get('built_at', '')}:{last_import or 0}"
 
 
-@st.cache_data(show_spinner=False)
-def _meta(version: str) -> dict[str, str]:
-    return store.get_meta(engine())
+def per_store_version(
+    *, shared: bool = False, max_entries: int | None = None, spinner: str | bool = False
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a function's results until the store changes.
+
+    ``shared`` keeps one object for every session (``st.cache_resource``: figures, geometry;
+    the result must then never be changed), otherwise each call gets its own copy
+    (``st.cache_data``). Arguments whose names start with ``_`` are not hashed; ``spinner``
+    is what the page says while the function runs."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        # Streamlit keys a cache on the function's module, name and source, and skips
+        # hashing arguments by their names in its signature: ``at_version`` takes all of
+        # these from ``function``, with the version as its first argument.
+        @functools.wraps(function)
+        def at_version(version: str, *args: Any, **kwargs: Any) -> R:
+            return function(*args, **kwargs)
+
+        signature = inspect.signature(function)
+        at_version.__signature__ = signature.replace(
+            parameters=[VERSION_PARAMETER, *signature.parameters.values()]
+        )
+
+        cache = st.cache_resource if shared else st.cache_data
+        cached = cache(show_spinner=spinner, max_entries=max_entries)(at_version)
+
+        @functools.wraps(function)
+        def current(*args: P.args, **kwargs: P.kwargs) -> R:
+            return cached(store_version(), *args, **kwargs)
+
+        return current
+
+    return decorate
 
 
+@per_store_version()
 def meta() -> dict[str, str]:
-    return _meta(store_version())
+    return store.get_meta(engine())
 
 
 def is_synthetic() -> bool:
     return meta().get("synthetic") == "true"
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _map_slice(version: str, indicator_id: str, year: int, sex: str, age: str, level: str):
-    return queries.map_slice(engine(), indicator_id, year, sex, age, level)
+@per_store_version(max_entries=256)
+def _map_slice(indicator_id: str, year: int, sex: str, age_band: str, level: str) -> pd.DataFrame:
+    return queries.map_slice(engine(), indicator_id, year, sex, age_band, level)
 
 
 def map_slice(
-    indicator_id: str, year: int, sex: str = "alle", age_band: str = "alle", level: str = "kommune"
+    indicator_id: str,
+    year: int,
+    sex: str = Sex.ALL,
+    age_band: str = ALL,
+    level: str = Level.KOMMUNE,
 ) -> pd.DataFrame:
-    return _map_slice(store_version(), indicator_id, int(year), sex, age_band, level)
+    return _map_slice(indicator_id, int(year), str(sex), str(age_band), str(level))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _time_series(version: str, indicator_id: str, areas: tuple, sexes: tuple, ages: tuple):
-    return queries.time_series(engine(), indicator_id, areas, sexes, ages)
+@per_store_version(max_entries=256)
+def _time_series(
+    indicator_id: str, area_codes: tuple, sexes: tuple, age_bands: tuple
+) -> pd.DataFrame:
+    return queries.time_series(engine(), indicator_id, area_codes, sexes, age_bands)
 
 
 def time_series(
     indicator_id: str,
-    area_codes: list[str] | tuple[str, ...],
-    sexes: tuple[str, ...] = ("alle",),
-    age_bands: tuple[str, ...] = ("alle",),
+    area_codes: Sequence[str],
+    sexes: Sequence[str] = (Sex.ALL,),
+    age_bands: Sequence[str] = (ALL,),
 ) -> pd.DataFrame:
-    return _time_series(
-        store_version(), indicator_id, tuple(area_codes), tuple(sexes), tuple(age_bands)
-    )
+    return _time_series(indicator_id, tuple(area_codes), tuple(sexes), tuple(age_bands))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _area_profile(version: str, areas: tuple, first_year: int | None):
-    return queries.area_profile(engine(), areas, first_year)
+@per_store_version(max_entries=64)
+def _area_profile(area_codes: tuple, first_year: int | None) -> pd.DataFrame:
+    return queries.area_profile(engine(), area_codes, first_year)
 
 
-def area_profile(
-    area_codes: list[str] | tuple[str, ...], first_year: int | None = None
-) -> pd.DataFrame:
+def area_profile(area_codes: Sequence[str], first_year: int | None = None) -> pd.DataFrame:
     """Every indicator for the areas from ``first_year`` on (sex and age 'alle'), for
     barometers."""
-    return _area_profile(store_version(), tuple(area_codes), first_year)
+    return _area_profile(tuple(area_codes), first_year)
 
 
-@st.cache_data(show_spinner=False)
-def _indicator_years(version: str) -> pd.DataFrame:
+@per_store_version()
+def _indicator_years() -> pd.DataFrame:
     return queries.indicator_years(engine())
 
 
 def years_for(indicator_id: str) -> list[int]:
     """Years with data for an indicator, newest first; empty when it has none."""
-    years = _indicator_years(store_version())
+    years = _indicator_years()
     row = years[years["indicator_id"] == indicator_id]
     if row.empty:
         return []
     return list(range(int(row["last_year"].iloc[0]), int(row["first_year"].iloc[0]) - 1, -1))
 
 
-@st.cache_data(show_spinner=False)
-def _summary(version: str) -> dict[str, int]:
+@per_store_version()
+def summary() -> dict[str, int]:
     return queries.store_summary(engine())
 
 
-def summary() -> dict[str, int]:
-    return _summary(store_version())
-
-
-@st.cache_data(show_spinner=False)
-def _boundaries(version: str, level: str) -> dict | None:
-    return store.load_boundaries(engine(), level)
-
-
-def boundaries(level: str = "kommune") -> dict | None:
+@per_store_version()
+def boundaries(level: str = Level.KOMMUNE) -> dict | None:
     """Official boundaries loaded with `python -m geo boundaries`, or None."""
-    return _boundaries(store_version(), level)
-
-
-def areas() -> pd.DataFrame:
-    return load_areas()
+    return store.load_boundaries(engine(), level)
 
 
 def url_description() -> str:

@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import data
+from ui.data import per_store_version
 from ui.state import start_notices
-from ui.theme import chart_config
+from views.theme import chart_config
 
 SYNTHETIC_BANNER = (
     "**Syntetiske demodata.** Tallene er laget av en generator for å vise hvordan "
@@ -57,10 +58,8 @@ def empty_state(text: str) -> None:
     st.info(text, icon=":material/info:")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _figure(
-    version: str, name: str, _build: Callable[..., go.Figure], args: tuple, kwargs: dict
-) -> go.Figure:
+@per_store_version(shared=True, max_entries=32)
+def _figure(name: str, _build: Callable[..., go.Figure], args: tuple, kwargs: dict) -> go.Figure:
     return _build(*args, **kwargs)
 
 
@@ -69,7 +68,7 @@ def cached_figure(build: Callable[..., go.Figure], *args: Any, **kwargs: Any) ->
     building a figure took much of a rerun, and a reload asks for the same one again.
     The figure must not be changed afterwards (st.plotly_chart only reads it)."""
     name = f"{build.__module__}.{build.__qualname__}"  # functions are keyed by their name
-    return _figure(data.store_version(), name, build, args, kwargs)
+    return _figure(name, build, args, kwargs)
 
 
 def chart_block(

@@ -32,3 +32,12 @@ def interval(low: float | None, high: float | None, indicator: Indicator) -> str
     if low is None or high is None or any(math.isnan(v) for v in (low, high)):
         return ""
     return f"{number(low, indicator.decimals)}–{number(high, indicator.decimals)}"
+
+
+def display_value(value: float, indicator: Indicator) -> str:
+    """Short enough for a table cell: kroner in millions, per cent with its sign."""
+    if indicator.unit == "kroner" and not math.isnan(value):
+        return f"{number(value / 1e6, 1)} mill. kr"
+    if indicator.unit == "%":
+        return with_unit(value, indicator)
+    return number(value, indicator.decimals)

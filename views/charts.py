@@ -13,10 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.catalogue import Indicator
-from indicators.stats import JUDGEMENT_LABELS, funnel_limits, judge_against_national
-from ui.format import with_unit
-from ui.selectors import SEX_LABELS, age_label
-from ui.theme import (
+from indicators.stats import JUDGEMENT_LABELS, funnel_limits
+from views.format import number, with_unit
+from views.judgement import judged
+from views.labels import SEX_LABELS, age_label
+from views.theme import (
     AREA_COLOURS,
     JUDGEMENT_COLOURS,
     JUDGEMENT_ORDER,
@@ -206,15 +207,6 @@ def trend_figure(
     return fig
 
 
-def judged(slice_df: pd.DataFrame, indicator: Indicator, national_value: float) -> pd.DataFrame:
-    """The slice with a 'judgement' column (better/similar/worse/… against the national value)."""
-    out = slice_df.copy()
-    out["judgement"] = judge_against_national(
-        out["value"], out["ci_low"], out["ci_high"], national_value, indicator.polarity
-    )
-    return out
-
-
 def _bar_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Suppressed areas at the bottom, then ascending value so the highest is on top."""
     shown = frame[~frame["suppressed"] & frame["value"].notna()].sort_values("value")
@@ -376,4 +368,26 @@ def funnel_figure(slice_df: pd.DataFrame, indicator: Indicator, national_value: 
     base_layout(fig, height=480)
     fig.update_xaxes(type="log", title=f"Nevner (log-skala): {indicator.denominator_definition}")
     fig.update_yaxes(title=indicator.unit)
+    return fig
+
+
+def cost_figure(table: pd.DataFrame, big: bool = False) -> go.Figure:
+    """Bars of what the kommune pays each year, labelled in millions of kroner."""
+    millions = table["Betaling (kr)"] / 1e6
+    fig = go.Figure(
+        go.Bar(
+            x=table["År"],
+            y=millions,
+            marker_color=AREA_COLOURS[0],
+            text=[number(v, 1) for v in millions],
+            textposition="outside",
+            customdata=table[["Liggedøgn", "Døgnsats (kr)"]].to_numpy(),
+            hovertemplate="%{x}: %{y:,.1f} mill. kr<br>%{customdata[0]:,.0f} døgn × "
+            "%{customdata[1]:,.0f} kr<extra></extra>",
+            name="Betaling",
+        )
+    )
+    base_layout(fig, height=520 if big else 380, big=big)
+    fig.update_yaxes(title_text="Millioner kroner", rangemode="tozero")
+    fig.update_xaxes(dtick=1)
     return fig

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from indicators.catalogue import get_indicator
-from ui import charts
+from views import charts
 
 SHARE = get_indicator("psyk_reinnleggelse_30")  # a share, with confidence intervals
 RATIO = get_indicator("fastlege_listelengde")  # a ratio, without
