@@ -3,14 +3,19 @@
 Each kommune gets a persistent deviation, its helsefellesskap a shared one, a slow trend of
 its own and sampling noise from its real population size, so maps and rankings show
 real-looking patterns, and small kommuner produce suppressed cells as real data does.
-National values are calibrated to the catalogue's levels and published anchors.
+National values are calibrated to the levels in demo_parameters.yaml, which reproduce the
+catalogue's published anchors. An indicator without parameters there gets no demo rows.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -21,7 +26,11 @@ from data import store
 from data.cube import build_cube
 from geo.areas import kommuner
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.metadata import fault, load_checked_yaml
+from indicators.vocabulary import ALL, Measure, Sex
 
+DEMO_PARAMETERS_FILE = Path(__file__).with_name("demo_parameters.yaml")
+SCHEMA_FILE = Path(__file__).with_name("demo_parameters.schema.json")
 YEARS = tuple(range(2015, 2025))
 DEFAULT_SEED = 2024
 SYNTHETIC_NOTICE = (
@@ -29,6 +38,78 @@ SYNTHETIC_NOTICE = (
     "nasjonale nivåer er reelle) og må ikke brukes som statistikk."
 )
 NATIONAL_GROWTH = 0.008
+
+
+@dataclass(frozen=True)
+class DemoParameters:
+    """How the generator draws one indicator; demo_parameters.schema.json describes the fields."""
+
+    base: dict[str, float]
+    level: dict[str, float]
+    level_year: int
+    trend: float
+    spread: float
+    women_to_men: float
+    events_per_person: float | None = None
+    path: dict[int, float] | None = None
+    kind: str | None = None
+    derived_from: str | None = None
+
+
+def load_demo_parameters_file(
+    path: Path, catalogue: dict[str, Indicator]
+) -> dict[str, DemoParameters]:
+    """Read and validate a parameter file; ValueError names the indicator and field at fault.
+
+    demo_parameters.schema.json checks each field; the rules that need the indicator's
+    definition or another entry are checked here.
+    """
+    entries = load_checked_yaml(path, SCHEMA_FILE)["indicators"]
+    parameters = {}
+    for indicator_id, entry in entries.items():
+        _check_against_indicator(path, indicator_id, entry, catalogue)
+        parameters[indicator_id] = DemoParameters(**entry)
+    for indicator_id, params in parameters.items():
+        if params.derived_from is not None and params.derived_from not in parameters:
+            raise fault(
+                path,
+                ("indicators", indicator_id, "derived_from"),
+                f"{params.derived_from!r} is not an indicator with demo parameters",
+            )
+    return parameters
+
+
+@lru_cache(maxsize=1)
+def demo_parameters() -> dict[str, DemoParameters]:
+    """The parameters of every indicator the demo generates, by indicator id."""
+    return load_demo_parameters_file(DEMO_PARAMETERS_FILE, load_catalogue())
+
+
+def _check_against_indicator(
+    path: Path, indicator_id: str, entry: dict, catalogue: dict[str, Indicator]
+) -> None:
+    """The rules the schema cannot say, since they need the indicator's definition."""
+
+    def fail(field_name: str, problem: str) -> NoReturn:
+        raise fault(path, ("indicators", indicator_id, field_name), problem)
+
+    if indicator_id not in catalogue:
+        raise fault(path, ("indicators", indicator_id), "not an indicator in the catalogue")
+    indicator = catalogue[indicator_id]
+    bands = set(indicator.age_bands) or {ALL}
+    for name in ("base", "level"):
+        if set(entry[name]) != bands:
+            fail(name, f"keys must be the indicator's age bands {sorted(bands)}")
+    if not 0 < sum(entry["base"].values()) <= 1:
+        fail("base", "shares of the total population must sum to at most 1")
+    if indicator.measure == Measure.SHARE and any(v > 100 for v in entry["level"].values()):
+        fail("level", "a share cannot exceed 100")
+    if not indicator.by_sex and entry["women_to_men"] != 1:
+        fail("women_to_men", "must be 1.0 when the indicator is not by sex")
+    if "kind" in entry and indicator.measure != Measure.SHARE:
+        fail("kind", "coverage is only for a share")
+    if ("derived_from" in entry) != (indicator.measure == Measure.TOTAL):
+        fail("derived_from", "required for measure total and only allowed there")
 
 
 def kommune_populations(rng: np.random.Generator, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
@@ -51,19 +132,17 @@ def kommune_populations(rng: np.random.Generator, years: tuple[int, ...] = YEARS
     return pd.concat(rows, ignore_index=True)
 
 
-def national_target(indicator: Indicator, band: str, year: int) -> float:
+def national_target(parameters: DemoParameters, band: str, year: int) -> float:
     """The national value the demo aims at for a band and year, in the indicator's units."""
-    demo = indicator.demo
-    path = demo.get("path")
-    if path and band == "alle":
-        years = sorted(int(y) for y in path)
-        values = [float(path[y] if y in path else path[str(y)]) for y in years]
+    path = parameters.path
+    if path and band == ALL:
+        years = sorted(path)
+        values = [float(path[y]) for y in years]
         if len(years) == 1:
-            start = values[0]
-            return start * (1 + demo.get("trend", 0.0)) ** (year - years[0])
+            return values[0] * (1 + parameters.trend) ** (year - years[0])
         return float(np.interp(year, years, values))
-    level = float(demo["level"][band])
-    return level * (1 + float(demo.get("trend", 0.0))) ** (year - int(demo["level_year"]))
+    level = float(parameters.level[band])
+    return level * (1 + float(parameters.trend)) ** (year - int(parameters.level_year))
 
 
 def _calibrated(linear: np.ndarray, weight: np.ndarray, target: float, link: str) -> np.ndarray:
@@ -80,39 +159,39 @@ def _calibrated(linear: np.ndarray, weight: np.ndarray, target: float, link: str
     return inverse(linear + shift)
 
 
-def _cells_frame(pops: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+def _cells_frame(
+    pops: pd.DataFrame, indicator: Indicator, parameters: DemoParameters
+) -> pd.DataFrame:
     """One row per kommune, year, sex and age band, with its base population."""
-    sexes = ("kvinner", "menn") if indicator.by_sex else ("alle",)
-    bands = indicator.age_bands or ("alle",)
+    sexes = (Sex.WOMEN, Sex.MEN) if indicator.by_sex else (Sex.ALL,)
+    bands = indicator.age_bands or (ALL,)
     parts = []
     for sex in sexes:
         for band in bands:
-            share = float(indicator.demo["base"][band]) / len(sexes)
+            share = float(parameters.base[band]) / len(sexes)
             parts.append(pops.assign(sex=sex, age_band=band, base=pops["population"] * share))
     return pd.concat(parts, ignore_index=True)
 
 
 def generate_indicator_cells(
     indicator: Indicator,
+    parameters: DemoParameters,
     pops: pd.DataFrame,
     rng: np.random.Generator,
     derived_numerators: dict[str, pd.DataFrame],
 ) -> pd.DataFrame:
     """Synthetic kommune counts for one indicator."""
     keys = ["area_code", "year", "sex", "age_band"]
-    demo = indicator.demo
-    if demo.get("derived_from"):
-        source = derived_numerators[demo["derived_from"]]
+    if parameters.derived_from:
+        source = derived_numerators[parameters.derived_from]
         return source[keys].assign(
             indicator_id=indicator.id, numerator=source["numerator"], denominator=np.nan
         )
-    if indicator.measure == "total":
-        raise ValueError(f"{indicator.id}: demo-tall for en sum trenger derived_from")
-    cells = _cells_frame(pops, indicator)
-    if demo.get("kind") == "coverage":
-        return _coverage_cells(indicator, cells, rng)
+    cells = _cells_frame(pops, indicator, parameters)
+    if parameters.kind == "coverage":
+        return _coverage_cells(indicator, parameters, cells, rng)
 
-    spread = float(demo.get("spread", 0.15))
+    spread = float(parameters.spread)
     codes = cells["area_code"].to_numpy()
     k_codes, k_index = np.unique(codes, return_inverse=True)
     hf_codes, hf_index = np.unique(cells["helsefellesskap_code"].to_numpy(), return_inverse=True)
@@ -120,31 +199,31 @@ def generate_indicator_cells(
     hf_effect = rng.normal(0, spread * 0.6, len(hf_codes))[hf_index]
     slope = rng.normal(0, spread * 0.03, len(k_codes))[k_index]
     year = cells["year"].to_numpy()
-    sex_effect = np.log(float(demo.get("women_to_men", 1.0))) / 2
+    sex_effect = np.log(float(parameters.women_to_men)) / 2
     sex_term = np.select(
-        [cells["sex"] == "kvinner", cells["sex"] == "menn"], [sex_effect, -sex_effect], 0.0
+        [cells["sex"] == Sex.WOMEN, cells["sex"] == Sex.MEN], [sex_effect, -sex_effect], 0.0
     )
     noise = rng.normal(0, spread * 0.15, len(cells))
     linear = kommune_effect + hf_effect + slope * (year - 2020) + sex_term + noise
 
     base = cells["base"].to_numpy()
-    if demo.get("events_per_person"):
-        denominator = rng.poisson(base * float(demo["events_per_person"])).astype(float)
+    if parameters.events_per_person:
+        denominator = rng.poisson(base * float(parameters.events_per_person)).astype(float)
     else:
         denominator = np.round(base)
 
-    if indicator.measure == "ratio":
-        return _ratio_cells(indicator, cells, linear)
-    link = "logit" if indicator.measure == "share" else "log"
+    if indicator.measure == Measure.RATIO:
+        return _ratio_cells(indicator, parameters, cells, linear)
+    link = "logit" if indicator.measure == Measure.SHARE else "log"
     numerator = np.empty(len(cells))
     for (y, band), idx in cells.groupby(["year", "age_band"]).indices.items():
-        target = national_target(indicator, band, int(y)) / float(indicator.multiplier)
+        target = national_target(parameters, band, int(y)) / float(indicator.multiplier)
         expected = _calibrated(linear[idx], denominator[idx], target, link)
-        if indicator.measure == "share":
+        if indicator.measure == Measure.SHARE:
             drawn = rng.binomial(denominator[idx].astype(np.int64), expected).astype(float)
         else:
             drawn = rng.poisson(denominator[idx] * expected).astype(float)
-        capacity = denominator[idx] if indicator.measure == "share" else None
+        capacity = denominator[idx] if indicator.measure == Measure.SHARE else None
         total = round(target * denominator[idx].sum())
         numerator[idx] = _match_total(drawn, expected * denominator[idx], total, capacity, rng)
     return cells[keys].assign(
@@ -176,14 +255,16 @@ def _match_total(
     return counts
 
 
-def _ratio_cells(indicator: Indicator, cells: pd.DataFrame, linear: np.ndarray) -> pd.DataFrame:
+def _ratio_cells(
+    indicator: Indicator, parameters: DemoParameters, cells: pd.DataFrame, linear: np.ndarray
+) -> pd.DataFrame:
     """A ratio such as persons per GP list: the national value is a harmonic mean, so the
     calibration is on the reciprocal (lists per person) weighted by persons."""
     base = np.round(cells["base"].to_numpy())
     denominator = np.empty(len(cells))
     for (y, band), idx in cells.groupby(["year", "age_band"]).indices.items():
         per_person = _calibrated(
-            -linear[idx], base[idx], 1 / national_target(indicator, band, int(y)), "log"
+            -linear[idx], base[idx], 1 / national_target(parameters, band, int(y)), "log"
         )
         denominator[idx] = np.maximum(np.round(base[idx] * per_person), 1.0)
     return cells[["area_code", "year", "sex", "age_band"]].assign(
@@ -192,7 +273,10 @@ def _ratio_cells(indicator: Indicator, cells: pd.DataFrame, linear: np.ndarray) 
 
 
 def _coverage_cells(
-    indicator: Indicator, cells: pd.DataFrame, rng: np.random.Generator
+    indicator: Indicator,
+    parameters: DemoParameters,
+    cells: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """All-or-nothing service coverage, rolled out to larger kommuner first."""
     keys = ["area_code", "year", "sex", "age_band"]
@@ -203,7 +287,7 @@ def _coverage_cells(
     for year, idx in cells.groupby("year").indices.items():
         rows = cells.iloc[idx]
         population = rows.groupby("area_code")["base"].sum().reindex(order)
-        target = national_target(indicator, "alle", int(year)) / float(indicator.multiplier)
+        target = national_target(parameters, ALL, int(year)) / float(indicator.multiplier)
         share = population.cumsum() / population.sum()
         chosen = set(share.index[share.shift(fill_value=0) < target])
         covered[idx] = rows["area_code"].isin(chosen).to_numpy()
@@ -216,15 +300,23 @@ def _coverage_cells(
 
 
 def generate_kommune_cells(seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Kommune counts for every indicator, year, sex and age band."""
+    """Kommune counts for every year, sex and age band of the indicators with demo parameters.
+
+    Indicators without parameters get no rows, so a real indicator can be catalogued before
+    anyone invents demo numbers for it.
+    """
     rng = np.random.default_rng(seed)
     pops = kommune_populations(rng)
-    catalogue = load_catalogue()
-    ordered = sorted(catalogue.values(), key=lambda i: bool(i.demo.get("derived_from")))
+    parameters = demo_parameters()
+    generated = [ind for ind in load_catalogue().values() if ind.id in parameters]
+    # A derived total copies its source's numerators, so it is drawn after every source.
+    ordered = sorted(generated, key=lambda ind: parameters[ind.id].derived_from is not None)
     frames: dict[str, pd.DataFrame] = {}
     for indicator in ordered:
-        frames[indicator.id] = generate_indicator_cells(indicator, pops, rng, frames)
-    return pd.concat([frames[i] for i in catalogue], ignore_index=True)
+        frames[indicator.id] = generate_indicator_cells(
+            indicator, parameters[indicator.id], pops, rng, frames
+        )
+    return pd.concat([frames[ind.id] for ind in generated], ignore_index=True)
 
 
 def build_demo_observations(seed: int = DEFAULT_SEED) -> pd.DataFrame:

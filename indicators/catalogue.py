@@ -69,7 +69,6 @@ class Indicator:
     anchor: dict | None = field(hash=False)
     limitations: str
     unit_price_by_year: dict[int, float] | None = field(hash=False)
-    demo: dict = field(hash=False)
 
     def all_age_bands(self) -> tuple[str, ...]:
         """The total band first, so the default selection is always the whole age group."""
@@ -119,12 +118,6 @@ def load_catalogue_file(path: Path) -> Catalogue:
         if entry["id"] in indicators:
             raise fault(path, ("indicators", entry["id"], "id"), "duplicate id")
         indicators[entry["id"]] = _indicator(entry)
-    for indicator in indicators.values():
-        source = indicator.demo.get("derived_from")
-        if source is not None and source not in indicators:
-            raise fault(
-                path, ("indicators", indicator.id, "demo.derived_from"), f"unknown {source!r}"
-            )
     return Catalogue(groups, indicators)
 
 
@@ -179,7 +172,6 @@ def _indicator(entry: dict) -> Indicator:
         anchor=entry["anchor"],
         limitations=entry["limitations"],
         unit_price_by_year=None if prices is None else {y: float(p) for y, p in prices.items()},
-        demo=entry["demo"],
     )
 
 
@@ -203,32 +195,3 @@ def _check_fields_agree(path: Path, entry: dict, group_ids: list[str]) -> None:
         fail("unit_price_by_year", "required for measure total and only allowed there")
     if entry["anchored"] != (entry["anchor"] is not None):
         fail("anchor", "must be given exactly when anchored is true")
-    _check_demo(fail, entry)
-
-
-def _check_demo(fail, entry: dict) -> None:
-    demo, bands = entry["demo"], entry["age_bands"]
-    required = {"base", "level", "level_year", "trend", "spread", "women_to_men"}
-    optional = {"events_per_person", "path", "kind", "derived_from"}
-    missing = required - set(demo)
-    extra = set(demo) - required - optional
-    if missing or extra:
-        fail("demo", f"missing or unknown keys {sorted(missing | extra)}")
-    expected_keys = set(bands) if bands else {TOTAL}
-    for name in ("base", "level"):
-        if not isinstance(demo[name], dict) or set(demo[name]) != expected_keys:
-            fail(f"demo.{name}", f"keys must be {sorted(expected_keys)}")
-        if any(not isinstance(v, int | float) or v < 0 for v in demo[name].values()):
-            fail(f"demo.{name}", "values must be non-negative numbers")
-    if not 0 < sum(demo["base"].values()) <= 1:
-        fail("demo.base", "shares of the total population must sum to at most 1")
-    if entry["measure"] == "share" and any(v > 100 for v in demo["level"].values()):
-        fail("demo.level", "a share cannot exceed 100")
-    if not entry["by_sex"] and demo["women_to_men"] != 1:
-        fail("demo.women_to_men", "must be 1.0 when by_sex is false")
-    if "path" in demo and not all(isinstance(year, int) for year in demo["path"]):
-        fail("demo.path", "keys must be years")
-    if "kind" in demo and (demo["kind"] != "coverage" or entry["measure"] != "share"):
-        fail("demo.kind", "only 'coverage' for a share is supported")
-    if ("derived_from" in demo) != (entry["measure"] == "total"):
-        fail("demo.derived_from", "required for measure total and only allowed there")

@@ -3,6 +3,8 @@ import dataclasses
 import pytest
 import yaml
 
+from data import demo
+from data.demo import DEMO_PARAMETERS_FILE, demo_parameters, load_demo_parameters_file
 from indicators.catalogue import (
     CATALOGUE_FILE,
     get_indicator,
@@ -74,39 +76,38 @@ def test_only_listed_indicators_are_anchored():
     assert {ind.id for ind in load_catalogue().values() if ind.anchored} == set(ANCHORS)
 
 
-def _national_level(indicator, year: int) -> float:
+def _national_level(indicator_id: str, year: int) -> float:
     """National demo value for the total band, as the generator will produce it."""
-    demo = indicator.demo
-    if "path" in demo:
-        return demo["path"][year]
-    weight = sum(demo["base"].values())
-    level = sum(demo["base"][band] * demo["level"][band] for band in demo["base"]) / weight
-    return level * (1 + demo["trend"]) ** (year - demo["level_year"])
+    params = demo_parameters()[indicator_id]
+    if params.path:
+        return params.path[year]
+    weight = sum(params.base.values())
+    level = sum(params.base[band] * params.level[band] for band in params.base) / weight
+    return level * (1 + params.trend) ** (year - params.level_year)
 
 
 @pytest.mark.parametrize("indicator_id", ANCHORS)
 def test_demo_levels_reproduce_anchor(indicator_id):
-    indicator = get_indicator(indicator_id)
     value, year = ANCHORS[indicator_id]
-    assert _national_level(indicator, year) == pytest.approx(value, rel=0.03)
+    assert _national_level(indicator_id, year) == pytest.approx(value, rel=0.03)
 
 
 def test_demo_keys_match_age_bands():
-    for indicator in load_catalogue().values():
-        expected = set(indicator.age_bands) or {"alle"}
-        assert set(indicator.demo["base"]) == expected, indicator.id
-        assert set(indicator.demo["level"]) == expected, indicator.id
+    for indicator_id, params in demo_parameters().items():
+        expected = set(get_indicator(indicator_id).age_bands) or {"alle"}
+        assert set(params.base) == expected, indicator_id
+        assert set(params.level) == expected, indicator_id
 
 
 def test_gp_paths_follow_published_figures():
-    assert get_indicator("fastlege_uten_lege").demo["path"] == {2019: 1.0, 2023: 4.0, 2024: 3.7}
-    assert get_indicator("fastlege_listelengde").demo["path"] == {2023: 1011, 2024: 984}
+    assert demo_parameters()["fastlege_uten_lege"].path == {2019: 1.0, 2023: 4.0, 2024: 3.7}
+    assert demo_parameters()["fastlege_listelengde"].path == {2023: 1011, 2024: 984}
 
 
 def test_payment_indicator_derives_from_bed_days_and_interpolates_price():
     payment = get_indicator("utskrivningsklare_somatikk_betaling")
     assert payment.measure == "total" and not payment.has_ci
-    assert payment.demo["derived_from"] == "utskrivningsklare_somatikk_dogn"
+    assert demo_parameters()[payment.id].derived_from == "utskrivningsklare_somatikk_dogn"
     assert sorted(payment.unit_price_by_year) == list(range(2012, 2025))
     assert payment.unit_price(2012) == 4000 and payment.unit_price(2024) == 5745
     assert payment.unit_price(2010) == 4000 and payment.unit_price(2030) == 5745
@@ -158,10 +159,6 @@ def _duplicate_id(raw):
     raw["indicators"].append(dict(_entry(raw, "kad_bruk")))
 
 
-def _demo_keys_not_bands(raw):
-    _entry(raw, "kronisk_sykdom_1")["demo"]["level"] = {"alle": 50}
-
-
 def _share_multiplier(raw):
     _entry(raw, "eldre_skropelige")["multiplier"] = 1000
 
@@ -190,7 +187,6 @@ def _unknown_field(raw):
         (_unknown_source, "kad_bruk", "source"),
         (_unknown_group, "kad_bruk", "patient_group"),
         (_duplicate_id, "kad_bruk", "id"),
-        (_demo_keys_not_bands, "kronisk_sykdom_1", "demo.level"),
         (_share_multiplier, "eldre_skropelige", "multiplier"),
         (_missing_unit_price, "utskrivningsklare_somatikk_betaling", "unit_price_by_year"),
         (_anchor_without_flag, "kad_bruk", "anchor"),
@@ -211,3 +207,77 @@ def test_unmodified_copy_loads(tmp_path):
     path = tmp_path / "catalogue.yaml"
     path.write_text(yaml.safe_dump(raw_catalogue(), allow_unicode=True), encoding="utf-8")
     assert list(load_catalogue_file(path).indicators) == list(load_catalogue())
+
+
+def raw_demo_parameters() -> dict:
+    return yaml.safe_load(DEMO_PARAMETERS_FILE.read_text(encoding="utf-8"))
+
+
+def _demo_keys_not_bands(params):
+    params["kronisk_sykdom_1"]["level"] = {"alle": 50}
+
+
+def _demo_share_above_100(params):
+    params["eldre_skropelige"]["level"] = {"alle": 101}
+
+
+def _demo_sexes_apart_without_sex(params):
+    params["fodsler"]["women_to_men"] = 1.2
+
+
+def _demo_coverage_of_a_rate(params):
+    params["kad_bruk"]["kind"] = "coverage"
+
+
+def _demo_total_without_source(params):
+    del params["utskrivningsklare_somatikk_betaling"]["derived_from"]
+
+
+def _demo_source_without_parameters(params):
+    del params["utskrivningsklare_somatikk_dogn"]
+
+
+def _demo_unknown_key(params):
+    params["kad_bruk"]["colour"] = "red"
+
+
+@pytest.mark.parametrize(
+    ("breaker", "indicator_id", "field"),
+    [
+        (_demo_keys_not_bands, "kronisk_sykdom_1", "level"),
+        (_demo_share_above_100, "eldre_skropelige", "level"),
+        (_demo_sexes_apart_without_sex, "fodsler", "women_to_men"),
+        (_demo_coverage_of_a_rate, "kad_bruk", "kind"),
+        (_demo_total_without_source, "utskrivningsklare_somatikk_betaling", "derived_from"),
+        (_demo_source_without_parameters, "utskrivningsklare_somatikk_betaling", "derived_from"),
+        (_demo_unknown_key, "kad_bruk", "colour"),
+    ],
+)
+def test_broken_demo_parameters_are_rejected(tmp_path, breaker, indicator_id, field):
+    raw = raw_demo_parameters()
+    breaker(raw["indicators"])
+    path = tmp_path / "demo_parameters.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"'{indicator_id}'.*'{field}'"):
+        load_demo_parameters_file(path, load_catalogue())
+
+
+def test_demo_parameters_of_an_unknown_indicator_are_rejected(tmp_path):
+    raw = raw_demo_parameters()
+    raw["indicators"]["no_such_indicator"] = raw["indicators"]["kad_bruk"]
+    path = tmp_path / "demo_parameters.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="'no_such_indicator': not an indicator"):
+        load_demo_parameters_file(path, load_catalogue())
+
+
+def test_indicator_without_demo_parameters_gets_no_demo_rows(tmp_path, monkeypatch):
+    raw = raw_demo_parameters()
+    del raw["indicators"]["kad_bruk"]
+    path = tmp_path / "demo_parameters.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert "kad_bruk" not in load_demo_parameters_file(path, load_catalogue())
+
+    only_births = {"fodsler": demo_parameters()["fodsler"]}
+    monkeypatch.setattr(demo, "demo_parameters", lambda: only_births)
+    assert set(demo.generate_kommune_cells()["indicator_id"]) == {"fodsler"}
