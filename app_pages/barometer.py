@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.areas import Level
 from indicators.catalogue import patient_groups
 from ui.barometer import area_barometer, render_group_barometer, render_headline, render_legend
 from ui.layout import page_header
@@ -17,7 +18,7 @@ INTRO = (
 )
 
 with st.sidebar:
-    area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
+    area = pick_area("Helsefellesskap eller kommune", levels=(Level.HELSEFELLESSKAP, Level.KOMMUNE))
 page_header(f"Barometer: {area_label(area)}", INTRO)
 
 table = area_barometer(area)

@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 
 from data import exporter
 from data.exporter import FORMATS, MEDIA_TYPES, SUPPRESSION_LEGEND, ExportFilter
-from geo.areas import LEVEL_TITLES, LEVELS
-from indicators.catalogue import SEXES, load_catalogue
+from geo.areas import LEVEL_TITLES, LEVELS, Level
+from indicators.catalogue import load_catalogue
+from indicators.vocabulary import ALL, Sex
 from ui import data
 from ui.data import per_store_version
 from ui.layout import empty_state, page_header
@@ -22,7 +23,6 @@ from ui.state import url_multiselect, url_select
 from views.format import number
 from views.labels import SEX_LABELS, age_label, area_label, area_options, indicator_label
 
-ALL_LEVELS = "alle"
 MAX_SHOWN_ROWS = 5000
 FILE_NAMES = {
     "csv": "samhandlingsbarometeret.csv",
@@ -71,7 +71,7 @@ def build_filter(
     """The page's choices as the exporter's filter; an empty choice means everything."""
     return ExportFilter(
         indicator_ids=tuple(indicators),
-        level=None if level == ALL_LEVELS else level,
+        level=None if level == ALL else level,
         area_codes=tuple(areas),
         years=tuple(sorted(years)),
         sexes=tuple(sexes),
@@ -119,11 +119,11 @@ def pick_filters() -> ExportFilter:
         level = url_select(
             "niva",
             "Nivå",
-            [ALL_LEVELS, *LEVELS],
-            "kommune",
-            format_func=lambda lvl: "Alle nivåer" if lvl == ALL_LEVELS else LEVEL_TITLES[lvl],
+            [ALL, *LEVELS],
+            Level.KOMMUNE,
+            format_func=lambda lvl: "Alle nivåer" if lvl == ALL else LEVEL_TITLES[lvl],
         )
-    levels = tuple(LEVELS) if level == ALL_LEVELS else (level,)
+    levels = tuple(LEVELS) if level == ALL else (level,)
     cols = st.columns([3, 2, 1, 1])
     with cols[0]:
         areas = url_multiselect(
@@ -138,7 +138,7 @@ def pick_filters() -> ExportFilter:
         years = url_multiselect("arstall", "År", year_options(), [], placeholder="Alle år")
     with cols[2]:
         sexes = url_multiselect(
-            "kjonnene", "Kjønn", list(SEXES), [], format_func=SEX_LABELS.get, placeholder="Alle"
+            "kjonnene", "Kjønn", list(Sex), [], format_func=SEX_LABELS.get, placeholder="Alle"
         )
     with cols[3]:
         ages = url_multiselect(

@@ -36,13 +36,13 @@ class LevelWords(NamedTuple):
 
 
 LEVELS = {
-    "kommune": LevelWords(
+    Level.KOMMUNE: LevelWords(
         "Kommuner",
         "Kommune",
         "kommuner",
         "Klikk på en kommune for å velge den på de andre sidene.",
     ),
-    "helsefellesskap": LevelWords(
+    Level.HELSEFELLESSKAP: LevelWords(
         "Helsefellesskap",
         "Helsefellesskap",
         "helsefellesskap",
@@ -153,7 +153,7 @@ def pick_view() -> tuple[str, str]:
             "niva",
             "Nivå",
             list(LEVELS),
-            "kommune",
+            Level.KOMMUNE,
             format_func=lambda code: LEVELS[code].option,
             widget=st.radio,
             horizontal=True,

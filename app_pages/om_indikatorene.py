@@ -7,17 +7,17 @@ import streamlit as st
 
 from data.exporter import POLARITY_TEXT
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
+from indicators.vocabulary import ALL, Measure
 from ui.layout import empty_state, page_header
 from ui.state import notice, url_select
 from views.format import number
 from views.labels import age_label
 
-ALL_GROUPS = "alle"
 MEASURE_TEXT = {
-    "share": "andel (teller / nevner × 100)",
-    "rate": "rate (hendelser per innbyggere eller pasienter)",
-    "ratio": "forholdstall (teller / nevner, uten konfidensintervall)",
-    "total": "sum i kroner (antall × årets pris)",
+    Measure.SHARE: "andel (teller / nevner × 100)",
+    Measure.RATE: "rate (hendelser per innbyggere eller pasienter)",
+    Measure.RATIO: "forholdstall (teller / nevner, uten konfidensintervall)",
+    Measure.TOTAL: "sum i kroner (antall × årets pris)",
 }
 
 
@@ -28,7 +28,7 @@ def suppression_text(indicator: Indicator) -> str:
         return "Tallene skjules ikke: de gjelder ikke enkeltpersoner."
     small = f"1–{threshold - 1}" if threshold > 2 else "1"
     text = f"Et tall skjules (prikkes) når telleren er {small}."
-    if indicator.measure == "share":
+    if indicator.measure == Measure.SHARE:
         text += (
             f" For andeler skjules tallet også når {small} personer står utenfor telleren "
             "(nevner minus teller), for da ville de få som ikke fikk tjenesten kunne kjennes "
@@ -137,16 +137,16 @@ with cols[1]:
     group_id = url_select(
         "gruppe",
         "Pasientgruppe",
-        [ALL_GROUPS, *groups],
-        ALL_GROUPS,
-        format_func=lambda g: "Alle" if g == ALL_GROUPS else groups[g].short_title,
+        [ALL, *groups],
+        ALL,
+        format_func=lambda g: "Alle" if g == ALL else groups[g].short_title,
         widget=st.radio,
         horizontal=True,
     )
 found = [
     ind
     for ind in load_catalogue().values()
-    if group_id in (ALL_GROUPS, ind.patient_group) and matches(ind, query)
+    if group_id in (ALL, ind.patient_group) and matches(ind, query)
 ]
 st.caption(f"{len(found)} av {len(load_catalogue())} indikatorer.")
 if opened:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.areas import Level
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
 from ui.barometer import area_barometer, render_group_barometer, render_legend, story_chart
 from ui.layout import chart_block, empty_state, page_header
@@ -65,7 +66,7 @@ def render_charts(story: GroupStory, area: str) -> None:
 
 
 with st.sidebar:
-    area = pick_area("Helsefellesskap eller kommune", levels=("helsefellesskap", "kommune"))
+    area = pick_area("Helsefellesskap eller kommune", levels=(Level.HELSEFELLESSKAP, Level.KOMMUNE))
 page_header(f"Pasientgrupper: {area_label(area)}")
 group = pick_group()
 story = load_stories()[group.id]

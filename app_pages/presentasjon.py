@@ -13,6 +13,7 @@ from itertools import combinations, pairwise
 import pandas as pd
 import streamlit as st
 
+from geo.areas import Level
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
 from ui import data
 from ui.barometer import (
@@ -158,7 +159,7 @@ def control_bar(number: int, count: int) -> str:
     )
     with pick:
         label = "Helsefellesskap" + (" · syntetiske demodata" if data.is_synthetic() else "")
-        area = pick_area(label, levels=("helsefellesskap",))
+        area = pick_area(label, levels=(Level.HELSEFELLESSKAP,))
     back.button(
         "Forrige",
         icon=":material/arrow_back:",

@@ -11,6 +11,7 @@ import streamlit as st
 from geo.areas import NATIONAL_CODE, Level
 from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS, variation_ratio
+from indicators.vocabulary import Judgement
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
@@ -21,7 +22,11 @@ from views.labels import area_label, area_options
 from views.selection import Selection, slice_view
 from views.theme import JUDGEMENT_SYMBOLS
 
-LEVELS = {"kommune": "Kommunene i ett helsefellesskap", "helsefellesskap": "Alle helsefellesskap"}
+LEVELS = {
+    Level.KOMMUNE: "Kommunene i ett helsefellesskap",
+    Level.HELSEFELLESSKAP: "Alle helsefellesskap",
+}
+DIFFERENT = (Judgement.BETTER, Judgement.WORSE, Judgement.HIGHER, Judgement.LOWER)
 
 
 def ranking_table(judged: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
@@ -51,7 +56,7 @@ def show_metrics(judged: pd.DataFrame, indicator: Indicator, national: float) ->
     """National value, Helseatlas' variation ratio and how many differ from the nation."""
     shown = judged[~judged["suppressed"]]
     ratio = variation_ratio(shown["value"])
-    differ = int(shown["judgement"].isin(["better", "worse", "higher", "lower"]).sum())
+    differ = int(shown["judgement"].isin(DIFFERENT).sum())
     cols = st.columns(4)
     # Long units ("per 1 000 innbyggere") go in the label, where they are not cut off.
     if indicator.unit == "%":
@@ -124,12 +129,12 @@ with top[0]:
     indicator = pick_indicator()
 with top[1]:
     level = url_select(
-        "niva", "Sammenlign", list(LEVELS), "kommune", format_func=LEVELS.get, widget=st.radio
+        "niva", "Sammenlign", list(LEVELS), Level.KOMMUNE, format_func=LEVELS.get, widget=st.radio
     )
 # Without a helsefellesskap to pick, the other filters move left and close the gap.
-filters = iter(st.columns([2, 1, 1, 1] if level == "kommune" else [1, 1, 1, 2]))
+filters = iter(st.columns([2, 1, 1, 1] if level == Level.KOMMUNE else [1, 1, 1, 2]))
 hf = ""
-if level == "kommune":
+if level == Level.KOMMUNE:
     with next(filters):
         hf = url_select(
             "hf",
@@ -157,7 +162,7 @@ if view is None or view.rows.empty:
 else:
     rows, national = view.rows, view.national
     show_metrics(rows, indicator, national)
-    scope = area_label(hf) if level == "kommune" else "alle helsefellesskap"
+    scope = area_label(hf) if level == Level.KOMMUNE else "alle helsefellesskap"
     chart_block(
         cached_figure(charts.ranked_bars_figure, rows, indicator, national),
         lambda: ranking_table(rows, indicator),

@@ -173,17 +173,20 @@ def test_a_story_chart_from_another_group_is_refused(tmp_path: Path):
 
 
 def test_cost_is_bed_days_times_the_price_of_the_year():
+    # Døgnsats for utskrivningsklare pasienter: 5 600 kr in 2023 and 5 745 kr in 2024, as
+    # published; 10 and 20 waiting days then cost 56 000 and 114 900 kr.
     indicator = load_catalogue()["utskrivningsklare_somatikk_betaling"]
     series = pd.DataFrame(
         {
             "year": [2023, 2024],
             "numerator": [10.0, 20.0],
-            "value": [10 * indicator.unit_price(2023), 20 * indicator.unit_price(2024)],
+            "value": [56_000.0, 114_900.0],
             "suppressed": [False, False],
         }
     )
     table = cost_table(series, indicator)
     assert list(table["År"]) == [2023, 2024]
+    assert list(table["Døgnsats (kr)"]) == [5_600, 5_745]
     assert list(table["Betaling (kr)"]) == pytest.approx(
         list(table["Liggedøgn"] * table["Døgnsats (kr)"])
     )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue
 from indicators.stats import JUDGEMENT_LABELS
+from indicators.vocabulary import Judgement, Polarity
 from ui import data
 from ui.barometer_html import BAROMETER_CSS, SUPPRESSED_TEXT, barometer_html, judgement_badge
 from ui.data import per_store_version
@@ -15,16 +16,16 @@ from views import barometer, stories
 from views.barometer import HEADLINE_INDICATORS, JUDGED, judgement_counts
 from views.format import display_value
 from views.stories import ChartView, StoryChart
-from views.theme import JUDGEMENT_SYMBOLS
+from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
 
 # Judgement colours as Streamlit's named colours, for st.metric's delta.
 METRIC_COLOURS = {
-    "better": "blue",
-    "worse": "orange",
-    "higher": "violet",
-    "lower": "violet",
-    "similar": "gray",
-    "not_tested": "gray",
+    Judgement.BETTER: "blue",
+    Judgement.WORSE: "orange",
+    Judgement.HIGHER: "violet",
+    Judgement.LOWER: "violet",
+    Judgement.SIMILAR: "gray",
+    Judgement.NOT_TESTED: "gray",
 }
 
 
@@ -51,10 +52,7 @@ def render_group_barometer(
 
 def render_legend() -> None:
     """What the badges and sparkline lines mean, in one line of text."""
-    badges = "".join(
-        f"<span>{judgement_badge(code)}</span>"
-        for code in ("better", "similar", "worse", "higher", "lower", "not_tested")
-    )
+    badges = "".join(f"<span>{judgement_badge(code)}</span>" for code in JUDGEMENT_ORDER)
     st.html(
         BAROMETER_CSS + f'<div class="baro-legend">{badges}'
         "<span>Sammenligningen bruker 95 % konfidensintervall. «Høyere/lavere» brukes der "
@@ -88,7 +86,7 @@ def _metric_for(row: pd.Series, indicator: Indicator) -> None:
 def render_headline(table: pd.DataFrame) -> None:
     """The few numbers a leader asks for first: how many indicators are better or worse than
     the national value, and the waiting bed-days, their cost and the GP shortage."""
-    counts = judgement_counts(table[table["polarity"] != "neutral"])
+    counts = judgement_counts(table[table["polarity"] != Polarity.NEUTRAL])
     tested = sum(counts[code] for code in JUDGED)
     for column, code in zip(st.columns(len(JUDGED)), JUDGED, strict=True):
         column.metric(

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from indicators.vocabulary import Judgement
+
 # Judgements against the national value (Fingertips-style, colour-blind safe: blue/orange,
 # never red/green), each with a symbol so colour is never the only cue.
 JUDGEMENT_COLOURS = {
-    "better": "#1A5FB4",
-    "similar": "#C9C9C9",
-    "worse": "#E66100",
-    "higher": "#5E3C99",
-    "lower": "#B2ABD2",
-    "not_tested": "#FFFFFF",
+    Judgement.BETTER: "#1A5FB4",
+    Judgement.SIMILAR: "#C9C9C9",
+    Judgement.WORSE: "#E66100",
+    Judgement.HIGHER: "#5E3C99",
+    Judgement.LOWER: "#B2ABD2",
+    Judgement.NOT_TESTED: "#FFFFFF",
 }
 JUDGEMENT_SYMBOLS = {
-    "better": "▲",
-    "similar": "●",
-    "worse": "▼",
-    "higher": "△",
-    "lower": "▽",
-    "not_tested": "○",
+    Judgement.BETTER: "▲",
+    Judgement.SIMILAR: "●",
+    Judgement.WORSE: "▼",
+    Judgement.HIGHER: "△",
+    Judgement.LOWER: "▽",
+    Judgement.NOT_TESTED: "○",
 }
-JUDGEMENT_ORDER = ["better", "similar", "worse", "higher", "lower", "not_tested"]
+JUDGEMENT_ORDER = list(Judgement)  # the order of legends and counts
 SUPPRESSED_COLOUR = "#EDEDED"
 NATIONAL_COLOUR = "#222222"
 HF_COLOUR = "#6F6F6F"
