@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
-TOTAL = "alle"
+from indicators.vocabulary import ALL, OBSERVATION_KEY
 
 
 def _sum_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -23,12 +22,12 @@ def _sum_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def add_total(cells: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Add the 'alle' row of ``dimension`` (sex or age_band) where only its parts exist."""
-    parts = cells[cells[dimension] != TOTAL]
+    parts = cells[cells[dimension] != ALL]
     if parts.empty:
         return cells
-    other = [k for k in KEYS if k != dimension]
-    have_total = cells.loc[cells[dimension] == TOTAL, other].drop_duplicates()
-    totals = _sum_counts(parts, other).drop(columns="members").assign(**{dimension: TOTAL})
+    other = [k for k in OBSERVATION_KEY if k != dimension]
+    have_total = cells.loc[cells[dimension] == ALL, other].drop_duplicates()
+    totals = _sum_counts(parts, other).drop(columns="members").assign(**{dimension: ALL})
     totals = totals.merge(have_total, on=other, how="left", indicator=True)
     totals = totals[totals["_merge"] == "left_only"].drop(columns="_merge")
     return pd.concat([cells, totals[cells.columns.intersection(totals.columns)]], ignore_index=True)
@@ -45,7 +44,7 @@ def add_area_aggregates(
     ``cells`` are kept as given.
     """
     kommune_codes = set(membership["kommune_code"])
-    slice_keys = ["indicator_id", "year", "sex", "age_band"]
+    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
     columns = [*slice_keys, "area_code", "numerator", "denominator"]
     kommune_cells = cells.loc[cells["area_code"].isin(kommune_codes), columns]
     if kommune_cells.empty:
@@ -63,15 +62,8 @@ def add_area_aggregates(
         aggregates = aggregates.merge(expected, on="area_code")
         aggregates = aggregates[aggregates["members"] == aggregates["expected"]]
     # Only rows of parent areas can already hold an aggregate.
-    existing = cells.loc[cells["area_code"].isin(set(membership["area_code"])), KEYS]
-    aggregates = aggregates.merge(existing, on=KEYS, how="left", indicator=True)
+    keys = list(OBSERVATION_KEY)
+    existing = cells.loc[cells["area_code"].isin(set(membership["area_code"])), keys]
+    aggregates = aggregates.merge(existing, on=keys, how="left", indicator=True)
     aggregates = aggregates[aggregates["_merge"] == "left_only"]
-    return pd.concat(
-        [
-            cells,
-            aggregates[
-                ["indicator_id", "area_code", "year", "sex", "age_band", "numerator", "denominator"]
-            ],
-        ],
-        ignore_index=True,
-    )
+    return pd.concat([cells, aggregates[[*keys, "numerator", "denominator"]]], ignore_index=True)

@@ -2,7 +2,8 @@
 value, funnel plot limits and the variation ratio.
 
 Every function is vectorised and returns NaN (or "not_tested") for missing or zero input
-instead of raising, because small kommuner routinely have zero or suppressed counts.
+instead of raising, because small kommuner routinely have zero or suppressed counts. The
+measures, polarities and judgements are the words of indicators/vocabulary.py.
 """
 
 from __future__ import annotations
@@ -12,22 +13,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from indicators.vocabulary import DIFFERENCE_MEANS, Judgement, Measure
+
 Z_95 = 1.959963984540054
 
 JUDGEMENT_LABELS = {
-    "better": "Bedre enn landet",
-    "worse": "Dårligere enn landet",
-    "similar": "Ingen sikker forskjell",
-    "higher": "Høyere enn landet",
-    "lower": "Lavere enn landet",
-    "not_tested": "Ikke testet",
-}
-
-# What a significant "higher" / "lower" comparison means for each polarity.
-_JUDGEMENTS = {
-    "higher_is_better": ("better", "worse"),
-    "lower_is_better": ("worse", "better"),
-    "neutral": ("higher", "lower"),
+    Judgement.BETTER: "Bedre enn landet",
+    Judgement.WORSE: "Dårligere enn landet",
+    Judgement.SIMILAR: "Ingen sikker forskjell",
+    Judgement.HIGHER: "Høyere enn landet",
+    Judgement.LOWER: "Lavere enn landet",
+    Judgement.NOT_TESTED: "Ikke testet",
 }
 
 
@@ -76,16 +72,16 @@ def compute_values(
     index = numerator.index if isinstance(numerator, pd.Series) else None
     num = np.atleast_1d(_floats(numerator))
     nan = np.full(num.shape, np.nan)
-    if measure == "total":
+    if measure == Measure.TOTAL:
         value, low, high = num * _floats(unit_price), nan, nan
-    elif measure in ("share", "rate", "ratio"):
+    elif measure in (Measure.SHARE, Measure.RATE, Measure.RATIO):
         den = np.broadcast_to(np.atleast_1d(_floats(denominator)), num.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(den > 0, num / den, np.nan) * multiplier
-            if measure == "share":
+            if measure == Measure.SHARE:
                 low, high = wilson_interval(num, den)
                 low, high = low * multiplier, high * multiplier
-            elif measure == "rate":
+            elif measure == Measure.RATE:
                 low, high = poisson_exact_interval(num)
                 low = np.where(den > 0, low / den, np.nan) * multiplier
                 high = np.where(den > 0, high / den, np.nan) * multiplier
@@ -106,21 +102,27 @@ def compare_with_reference(
     )
     missing = np.isnan(value) | np.isnan(low) | np.isnan(high) | np.isnan(ref)
     return np.select(
-        [missing, low > ref, high < ref], ["not_tested", "higher", "lower"], default="similar"
+        [missing, low > ref, high < ref],
+        [Judgement.NOT_TESTED, Judgement.HIGHER, Judgement.LOWER],
+        default=Judgement.SIMILAR,
     )
 
 
 def judge(comparison: ArrayLike, polarity: str) -> np.ndarray:
     """Turn "higher"/"lower" into "better"/"worse" according to the indicator's polarity;
     neutral indicators keep "higher"/"lower" because neither direction is preferable."""
-    if polarity not in _JUDGEMENTS:
+    if polarity not in DIFFERENCE_MEANS:
         raise ValueError(f"unknown polarity {polarity!r}")
-    if_higher, if_lower = _JUDGEMENTS[polarity]
+    if_higher, if_lower = DIFFERENCE_MEANS[polarity]
     comparison = np.asarray(comparison, dtype=str)
     return np.select(
-        [comparison == "higher", comparison == "lower", comparison == "similar"],
-        [if_higher, if_lower, "similar"],
-        default="not_tested",
+        [
+            comparison == Judgement.HIGHER,
+            comparison == Judgement.LOWER,
+            comparison == Judgement.SIMILAR,
+        ],
+        [if_higher, if_lower, Judgement.SIMILAR],
+        default=Judgement.NOT_TESTED,
     )
 
 
@@ -138,10 +140,10 @@ def funnel_limits(
     valid = n > 0
     safe_n = np.where(valid, n, 1.0)
     p0 = reference / multiplier
-    if measure == "share":
+    if measure == Measure.SHARE:
         low = stats.binom.ppf(tail, safe_n, p0)
         high = stats.binom.ppf(1 - tail, safe_n, p0)
-    elif measure == "rate":
+    elif measure == Measure.RATE:
         low = stats.poisson.ppf(tail, p0 * safe_n)
         high = stats.poisson.ppf(1 - tail, p0 * safe_n)
     else:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TOTAL = "alle"
-KEYS = ["indicator_id", "area_code", "year", "sex", "age_band"]
+from indicators.vocabulary import ALL, OBSERVATION_KEY
+
 VALUE_COLUMNS = ["numerator", "denominator", "value", "ci_low", "ci_high"]
 SECONDARY_REASON = "Skjult for at prikkede tall ikke skal kunne regnes ut fra andre tall"
 
@@ -58,7 +58,8 @@ def _relation_members(
     cost more than the rest of the suppression.
     """
     area, area_codes = pd.factorize(cells["area_code"])
-    codes = pd.DataFrame({k: pd.factorize(cells[k])[0] for k in KEYS if k != "area_code"})
+    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
+    codes = pd.DataFrame({k: pd.factorize(cells[k])[0] for k in slice_keys})
     codes = codes.assign(area_code=area, cell=np.arange(len(cells)))
 
     rel_rows = [(i, total, True) for i, (total, _) in enumerate(area_relations)]
@@ -66,10 +67,10 @@ def _relation_members(
     rel = pd.DataFrame(rel_rows, columns=["relation", "area", "is_total"])
     rel["area_code"] = pd.Index(area_codes).get_indexer(rel.pop("area"))
     area_members = codes.merge(rel[rel["area_code"] >= 0], on="area_code")
-    frames = [(area_members, ["indicator_id", "year", "sex", "age_band", "relation"])]
+    frames = [(area_members, [*slice_keys, "relation"])]
     for dimension in ("sex", "age_band"):
-        members = codes.assign(is_total=(cells[dimension] == TOTAL).to_numpy())
-        frames.append((members, [k for k in KEYS if k != dimension]))
+        members = codes.assign(is_total=(cells[dimension] == ALL).to_numpy())
+        frames.append((members, [k for k in OBSERVATION_KEY if k != dimension]))
 
     instances, cell_ids, totals = [], [], []
     offset = 0

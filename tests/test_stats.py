@@ -14,6 +14,7 @@ from indicators.stats import (
     variation_ratio,
     wilson_interval,
 )
+from indicators.vocabulary import Judgement
 
 
 def test_wilson_10_of_100_matches_hand_computation():
@@ -186,3 +187,7 @@ def test_variation_ratio():
     assert variation_ratio(pd.Series([3.0, -1.0, 6.0])) == pytest.approx(2.0)
     assert math.isnan(variation_ratio([3.0, np.nan]))
     assert math.isnan(variation_ratio([]))
+
+
+def test_every_judgement_has_a_label():
+    assert set(JUDGEMENT_LABELS) == set(Judgement)
