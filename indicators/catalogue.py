@@ -3,7 +3,8 @@ without reading code; this module loads them once, checks them and exposes them 
 
 Measures: ``share`` and ``rate`` are numerator / denominator × multiplier, ``ratio`` is
 numerator / denominator without a confidence interval, and ``total`` is numerator × the unit
-price of the year (kroner). The ``demo`` mapping parameterises the synthetic data generator.
+price of the year (kroner). The synthetic demo data are parameterised separately, in
+data/demo_parameters.yaml, so an indicator needs no invented demo numbers to be catalogued.
 """
 
 from __future__ import annotations
