@@ -11,6 +11,7 @@ from data import store
 from data.exporter import FORMATS, ExportFilter, export_bytes
 from data.settings import DB_URL_VAR, Settings
 from geo.areas import LEVELS
+from indicators.vocabulary import Sex
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,11 +24,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from data.importer import import_file
+    from data.importer import ImportOutcome, import_file
 
     engine = store.get_engine(settings.db_url)
     result = import_file(engine, args.file, progress=print, rejection_log=settings.rejection_log)
-    if result.outcome == "avvist":
+    if result.outcome == ImportOutcome.REJECTED:
         print(
             f"Importen ble avvist; ingenting er endret i lageret ({len(result.errors)} feil):",
             file=sys.stderr,
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--level", choices=list(LEVELS))
     exp.add_argument("--area", nargs="*", help="områdekoder")
     exp.add_argument("--year", nargs="*", type=int, help="år")
-    exp.add_argument("--sex", nargs="*", choices=["alle", "kvinner", "menn"], help="kjønn")
+    exp.add_argument("--sex", nargs="*", choices=list(Sex), help="kjønn")
     exp.add_argument("--age-band", nargs="*", help="aldersgrupper, f.eks. alle 18-69 70+")
     exp.set_defaults(run=cmd_export)
 

@@ -30,7 +30,6 @@ COLUMNS = [
     "suppression_reason",
 ]
 REQUIRED = ["indicator_id", "area_code", "year"]
-SEXES = ("alle", "kvinner", "menn")
 # SSB's table symbols: ':' not published (confidential), '..' not available, '.' cannot occur.
 NOT_PUBLISHED = {
     ":": "Ikke publisert i kilden (:)",
