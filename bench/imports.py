@@ -17,9 +17,10 @@ from data import demo, store
 from data.importer import ImportResult, import_file
 from indicators.aggregation import add_total
 from indicators.catalogue import load_catalogue
+from indicators.vocabulary import OBSERVATION_KEY
 
 IMPORT_YEARS = tuple(range(2003, 2025))
-CSV_COLUMNS = ["indicator_id", "area_code", "year", "sex", "age_band", "numerator", "denominator"]
+CSV_COLUMNS = [*OBSERVATION_KEY, "numerator", "denominator"]
 
 
 def kommune_rows(rows: int, years: tuple[int, ...] = IMPORT_YEARS) -> pd.DataFrame:

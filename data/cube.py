@@ -14,6 +14,7 @@ from indicators.aggregation import add_area_aggregates, add_total
 from indicators.catalogue import Indicator
 from indicators.stats import compute_values
 from indicators.suppression import suppress_small_counts
+from indicators.vocabulary import Measure
 
 
 def add_values(cells: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def build_cube(
     cube = add_area_aggregates(cube, kommune_membership(), require_complete=require_complete)
     cube = add_values(cube, catalogue)
     thresholds = {i.id: i.suppression_threshold for i in catalogue.values()}
-    shares = {i.id for i in catalogue.values() if i.measure == "share"}
+    shares = {i.id for i in catalogue.values() if i.measure == Measure.SHARE}
     cube = suppress_small_counts(cube, thresholds, shares, aggregate_relations())
     cube["year"] = cube["year"].astype(int)
     return cube.sort_values(["indicator_id", "year", "area_code", "sex", "age_band"]).reset_index(

@@ -21,6 +21,7 @@ from data import store
 from data.queries import TIDY_COLUMNS, fetch_observations
 from data.tidy import HEADER_MARK, neutralise_formulas
 from indicators.catalogue import load_catalogue
+from indicators.vocabulary import Polarity
 
 FORMATS = {
     "csv": "CSV (komma, punktum som desimaltegn, UTF-8)",
@@ -39,9 +40,9 @@ SUPPRESSION_LEGEND = (
     "suppressed = true og en begrunnelse i suppression_reason."
 )
 POLARITY_TEXT = {
-    "higher_is_better": "høyere er bedre",
-    "lower_is_better": "lavere er bedre",
-    "neutral": "ingen vurdering av retning",
+    Polarity.HIGHER_IS_BETTER: "høyere er bedre",
+    Polarity.LOWER_IS_BETTER: "lavere er bedre",
+    Polarity.NEUTRAL: "ingen vurdering av retning",
 }
 FIXED_XLSX_TIME = b"2000-01-01T00:00:00Z"
 _XLSX_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

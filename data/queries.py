@@ -15,7 +15,8 @@ from sqlalchemy import Engine, Select, and_, case, func, select
 from data.schema import OBSERVATION_COLUMNS, import_log, observations
 from data.store import BINARY_RESULTS
 from data.tidy import COLUMNS
-from geo.areas import load_areas
+from geo.areas import Level, load_areas
+from indicators.vocabulary import ALL, Sex
 
 OBS = observations.c
 TIDY_COLUMNS = COLUMNS  # the public tidy format, defined once in data/tidy.py
@@ -92,9 +93,9 @@ def map_slice(
     engine: Engine,
     indicator_id: str,
     year: int,
-    sex: str = "alle",
-    age_band: str = "alle",
-    level: str = "kommune",
+    sex: str = Sex.ALL,
+    age_band: str = ALL,
+    level: str = Level.KOMMUNE,
 ) -> pd.DataFrame:
     """One indicator, one year, one sex and age band, for every area of a level."""
     return _observations(
@@ -112,8 +113,8 @@ def time_series(
     engine: Engine,
     indicator_id: str,
     area_codes: Sequence[str],
-    sexes: Sequence[str] = ("alle",),
-    age_bands: Sequence[str] = ("alle",),
+    sexes: Sequence[str] = (Sex.ALL,),
+    age_bands: Sequence[str] = (ALL,),
 ) -> pd.DataFrame:
     """All years for some areas (callers add the national code when they want it)."""
     return _observations(
@@ -149,7 +150,7 @@ def area_profile(
     rows on every barometer view, and each further column or year costs more than the
     index lookup.
     """
-    conditions = [OBS.area_code.in_(list(area_codes)), OBS.sex == "alle", OBS.age_band == "alle"]
+    conditions = [OBS.area_code.in_(list(area_codes)), OBS.sex == Sex.ALL, OBS.age_band == ALL]
     if first_year is not None:
         conditions.append(OBS.year >= int(first_year))
     statement = (

@@ -23,17 +23,17 @@ class Level(StrEnum):
 
 LEVELS = tuple(Level)
 LEVEL_TITLES = {
-    "land": "Hele landet",
-    "rhf": "Regionalt helseforetak",
-    "helsefellesskap": "Helsefellesskap",
-    "fylke": "Fylke",
-    "kommune": "Kommune",
+    Level.LAND: "Hele landet",
+    Level.RHF: "Regionalt helseforetak",
+    Level.HELSEFELLESSKAP: "Helsefellesskap",
+    Level.FYLKE: "Fylke",
+    Level.KOMMUNE: "Kommune",
 }
 NATIONAL_CODE = "NO"
 PARENT_COLUMNS = {
-    "rhf": "rhf_code",
-    "helsefellesskap": "helsefellesskap_code",
-    "fylke": "fylke_code",
+    Level.RHF: "rhf_code",
+    Level.HELSEFELLESSKAP: "helsefellesskap_code",
+    Level.FYLKE: "fylke_code",
 }
 
 
@@ -59,13 +59,15 @@ def load_areas() -> pd.DataFrame:
 
 def kommuner() -> pd.DataFrame:
     areas = load_areas()
-    return areas[areas["level"] == "kommune"].reset_index(drop=True)
+    return areas[areas["level"] == Level.KOMMUNE].reset_index(drop=True)
 
 
 def kommune_membership() -> pd.DataFrame:
     """Long table (kommune_code, area_code, level): which aggregates each kommune counts towards."""
     k = kommuner()
-    parts = [pd.DataFrame({"kommune_code": k["code"], "area_code": NATIONAL_CODE, "level": "land"})]
+    parts = [
+        pd.DataFrame({"kommune_code": k["code"], "area_code": NATIONAL_CODE, "level": Level.LAND})
+    ]
     for level, column in PARENT_COLUMNS.items():
         parts.append(
             pd.DataFrame({"kommune_code": k["code"], "area_code": k[column], "level": level})
@@ -85,21 +87,21 @@ def aggregate_relations() -> list[tuple[str, list[str]]]:
         (code, sorted(group["kommune_code"]))
         for code, group in membership.groupby("area_code", sort=True)
     ]
-    hf = areas[areas["level"] == "helsefellesskap"]
+    hf = areas[areas["level"] == Level.HELSEFELLESSKAP]
     for rhf_code, group in hf.groupby("rhf_code", sort=True):
         relations.append((rhf_code, sorted(group["code"])))
-    for level in ("rhf", "helsefellesskap", "fylke"):
+    for level in (Level.RHF, Level.HELSEFELLESSKAP, Level.FYLKE):
         relations.append((NATIONAL_CODE, sorted(areas.loc[areas["level"] == level, "code"])))
     return relations
 
 
 def parent_code(level: str, helsefellesskap_code: str, rhf_code: str) -> str | None:
     """The area one step up: kommune → helsefellesskap → RHF → land, and fylke → land."""
-    if level == "kommune":
+    if level == Level.KOMMUNE:
         return helsefellesskap_code
-    if level == "helsefellesskap":
+    if level == Level.HELSEFELLESSKAP:
         return rhf_code
-    return NATIONAL_CODE if level in ("rhf", "fylke") else None
+    return NATIONAL_CODE if level in (Level.RHF, Level.FYLKE) else None
 
 
 def area_names() -> dict[str, str]:

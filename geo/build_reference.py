@@ -10,6 +10,8 @@ import csv
 import sys
 from pathlib import Path
 
+from geo.areas import Level
+
 GEO_DIR = Path(__file__).parent
 RHF_CODES = {
     "Helse Sør-Øst": "R1",
@@ -41,22 +43,27 @@ def build_area_rows(kommuner: list[dict[str, str]]) -> list[dict[str, str]]:
         {(RHF_CODES[k["rhf"]], k["helsefellesskap"]) for k in kommuner},
     )
     hf_codes = {name: f"H{i:02d}" for i, (_, name) in enumerate(hf_names, start=1)}
-    rows: list[dict[str, str]] = [{"code": "NO", "name": "Hele landet", "level": "land"}]
+    rows: list[dict[str, str]] = [{"code": "NO", "name": "Hele landet", "level": Level.LAND}]
     for name, code in sorted(RHF_CODES.items(), key=lambda item: item[1]):
-        rows.append({"code": code, "name": name, "level": "rhf"})
+        rows.append({"code": code, "name": name, "level": Level.RHF})
     for rhf_code, name in hf_names:
         rows.append(
-            {"code": hf_codes[name], "name": name, "level": "helsefellesskap", "rhf_code": rhf_code}
+            {
+                "code": hf_codes[name],
+                "name": name,
+                "level": Level.HELSEFELLESSKAP,
+                "rhf_code": rhf_code,
+            }
         )
     fylker = sorted({(k["fylkesnummer"], k["fylkesnavn"]) for k in kommuner})
     for number, name in fylker:
-        rows.append({"code": f"F{number}", "name": name, "level": "fylke"})
+        rows.append({"code": f"F{number}", "name": name, "level": Level.FYLKE})
     for k in sorted(kommuner, key=lambda k: k["kommunenummer"]):
         rows.append(
             {
                 "code": k["kommunenummer"],
                 "name": k["kommunenavn"],
-                "level": "kommune",
+                "level": Level.KOMMUNE,
                 "rhf_code": RHF_CODES[k["rhf"]],
                 "helsefellesskap_code": hf_codes[k["helsefellesskap"]],
                 "fylke_code": f"F{k['fylkesnummer']}",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.areas import Level
 from geo.geometry import clean_polygons, feature, feature_collection
 
 SCHEMATIC_LABEL = "Skjematisk kart – ikke offisielle kommunegrenser"
@@ -25,7 +26,7 @@ BOX_MARGIN = 0.005  # degrees; keeps each point strictly inside its box
 
 def schematic_kommune_geojson(areas: pd.DataFrame) -> dict:
     """FeatureCollection of schematic polygons for every kommune in `areas`, sorted by code."""
-    kommuner = areas[areas["level"] == "kommune"].sort_values("code")
+    kommuner = areas[areas["level"] == Level.KOMMUNE].sort_values("code")
     points = shapely.points(kommuner["lon"].to_numpy() * LON_SCALE, kommuner["lat"].to_numpy())
     envelope = shapely.buffer(shapely.envelope(shapely.multipoints(points)), 5.0)
     cells = shapely.get_parts(
