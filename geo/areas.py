@@ -109,20 +109,6 @@ def area_names() -> dict[str, str]:
     return dict(zip(areas["code"], areas["name"], strict=True))
 
 
-def areas_at_level(level: str) -> pd.DataFrame:
-    areas = load_areas()
-    return areas[areas["level"] == level].reset_index(drop=True)
-
-
-def kommuner_in(area_code: str) -> list[str]:
-    """Kommune codes that make up an area (the kommune itself for a kommune)."""
-    membership = kommune_membership()
-    codes = membership.loc[membership["area_code"] == area_code, "kommune_code"]
-    if codes.empty and area_code in set(kommuner()["code"]):
-        return [area_code]
-    return sorted(codes)
-
-
 def helsefellesskap_of(kommune_code: str) -> str | None:
     k = kommuner()
     match = k.loc[k["code"] == kommune_code, "helsefellesskap_code"]
