@@ -8,16 +8,9 @@ A page that shows no chart within 30 s is reported as such: pages are still bein
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
 import psutil
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -25,39 +18,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bench import BENCH_DIR, REPO, WORK
 from bench.timing import ratio, stats
-from data import store
-
-CHART = ".js-plotly-plot .main-svg, .js-plotly-plot canvas"
-# What each page shows first and foremost: the browser tests wait for the same things.
-MAIN_CONTENT = {
-    "barometer": "table[class^='baro']",
-    "kart": CHART,
-    "tidsserier": CHART,
-    "sammenlign": CHART,
-    "pasientgrupper": "table[class^='baro']",
-    "data_og_eksport": "[data-testid='stDataFrame']",
-    "om_indikatorene": "[data-testid='stExpander']",
-    "presentasjon": "[data-testid='stMetric']",
-}
-
-
-def page_path(name: str) -> str:
-    """The URL path of a page: the default page (the barometer) lives at the root."""
-    return "" if name == "barometer" else name
-
+from tests.browser.app_server import CHART, CHROMIUM_ARGS, MAIN_CONTENT, page_path, streamlit_server
 
 PAGES = ("barometer", "kart", "tidsserier", "sammenlign", "pasientgrupper", "presentasjon")
 FAILED = '[data-testid="stException"]'
 TIMEOUT_MS = 30_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # What identifies the drawn figure: it changes when the map is redrawn with new values.
 FIGURE_SIGNATURE = """() => {
   const gd = document.querySelector('.js-plotly-plot');
@@ -68,58 +33,6 @@ FIGURE_SIGNATURE = """() => {
 
 class NoChart(RuntimeError):
     """The page showed an error or no chart in time."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def streamlit_server(
-    script: Path, db_url: str, log_dir: Path = WORK
-) -> Iterator[tuple[str, psutil.Process]]:
-    """A fresh `streamlit run` on a free port; yields its URL and process, and stops it.
-
-    The browser tests start the app the same way."""
-    port = free_port()
-    env = {**os.environ, store.ENV_VAR: db_url}
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = (log_dir / f"streamlit_{script.stem}_{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url, psutil.Process(process.pid)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit stoppet (kode {process.returncode}); se {WORK}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"streamlit svarte ikke på {url} innen {timeout:.0f} s")
 
 
 def time_to_chart(page: Page, url: str, selector: str = CHART) -> float:
@@ -213,21 +126,22 @@ def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dic
     results: dict = {"pages": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        with streamlit_server(BENCH_DIR / "floor_app.py", demo_sqlite_url) as (url, _):
+        with streamlit_server(BENCH_DIR / "floor_app.py", demo_sqlite_url, WORK) as (url, _):
             results["floor"] = _page_timings(browser, url, warm_runs)
         progress(f"  floor: {results['floor']}")
         floor = results["floor"].get("warm", {}).get("p50_ms")
-        with streamlit_server(BENCH_DIR / "floor_multipage_app.py", demo_sqlite_url) as (url, _):
+        multipage_app = BENCH_DIR / "floor_multipage_app.py"
+        with streamlit_server(multipage_app, demo_sqlite_url, WORK) as (url, _):
             results["multipage_floor"] = _page_timings(browser, f"{url}/side2", warm_runs)
         multipage_floor = results["multipage_floor"].get("warm", {}).get("p50_ms")
         if multipage_floor:
             results["multipage_floor"]["warm_vs_floor"] = ratio(multipage_floor, floor)
         progress(f"  flersidegulv: {results['multipage_floor']}")
         # Memory on a server of its own, so earlier page runs have not already grown its heap.
-        with streamlit_server(REPO / "app.py", demo_sqlite_url) as (url, process):
-            results["memory"] = memory_per_session(browser, url, process)
+        with streamlit_server(REPO / "app.py", demo_sqlite_url, WORK) as (url, process):
+            results["memory"] = memory_per_session(browser, url, psutil.Process(process.pid))
         progress(f"  minne: {results['memory']}")
-        with streamlit_server(REPO / "app.py", demo_sqlite_url) as (url, _):
+        with streamlit_server(REPO / "app.py", demo_sqlite_url, WORK) as (url, _):
             for name in PAGES:
                 timing = _page_timings(
                     browser, f"{url}/{page_path(name)}", warm_runs, MAIN_CONTENT[name]

@@ -15,9 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bench.pages import CHROMIUM_ARGS, streamlit_server
+from tests.browser.app_server import CHROMIUM_ARGS, REPO, streamlit_server
 
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 PAGES = {
@@ -75,45 +74,49 @@ class PageWatch:
         self.failed_responses: list[str] = []
 
 
+def watched_page(browser, app_url: str, width: int = 1280, height: int = 800):  # noqa: ANN001, ANN201
+    """A page in a context of its own at ``app_url``, outside requests blocked; what it
+    should not do is recorded in ``page.watch``. Close it with ``page.context.close()``."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    watch = PageWatch()
+
+    def route(r):  # noqa: ANN001, ANN202
+        host = urlparse(r.request.url).hostname or ""
+        if host in LOCAL_HOSTS or r.request.url.startswith(("data:", "blob:")):
+            return r.continue_()
+        watch.outside_requests.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: watch.console_errors.append(m.text) if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: watch.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.watch = watch
+    page.app_url = app_url
+    return page
+
+
 @pytest.fixture
 def open_page(browser, app_url: str):  # noqa: ANN001, ANN201
-    """Factory: a fresh page at a viewport, with outside requests blocked and recorded."""
-    contexts = []
+    """Factory: a fresh watched page on the session's server, at a viewport."""
+    pages = []
 
     def make(width: int = 1280, height: int = 800):  # noqa: ANN202
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, accept_downloads=True
-        )
-        contexts.append(context)
-        watch = PageWatch()
-
-        def route(r):  # noqa: ANN001, ANN202
-            host = urlparse(r.request.url).hostname or ""
-            if host in LOCAL_HOSTS or r.request.url.startswith(("data:", "blob:")):
-                return r.continue_()
-            watch.outside_requests.append(r.request.url)
-            return r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda m: watch.console_errors.append(m.text) if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
-        page.on(
-            "response",
-            lambda r: (
-                watch.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
-            ),
-        )
-        page.watch = watch
-        page.app_url = app_url
-        return page
+        pages.append(watched_page(browser, app_url, width, height))
+        return pages[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:  # noqa: ANN001

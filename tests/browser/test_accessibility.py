@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bench.pages import page_path
+from tests.browser.app_server import page_path
 from tests.browser.conftest import ARTIFACTS, PAGES
 from tests.browser.test_pages_in_browser import load
 

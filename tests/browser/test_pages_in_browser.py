@@ -7,14 +7,22 @@ import json
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from bench.pages import MAIN_CONTENT, page_path
 from indicators.catalogue import get_indicator
-from tests.browser.conftest import ARTIFACTS, PAGES, screenshot, serve_app, wait_for_app
-from ui.selectors import indicator_label
+from tests.browser.app_server import MAIN_CONTENT, page_path
+from tests.browser.conftest import (
+    ARTIFACTS,
+    PAGES,
+    screenshot,
+    serve_app,
+    wait_for_app,
+    watched_page,
+)
+from views.labels import indicator_label
 
 pytestmark = pytest.mark.browser
 TIMINGS: dict[str, dict[str, float]] = {}
@@ -166,6 +174,27 @@ def test_a_deep_link_to_a_fresh_server_goes_through_the_app(browser, demo_db_url
         assert "app" not in nav.split("\n")
         assert "Datalager" in page.locator("[data-testid='stSidebar']").inner_text()
         context.close()
+
+
+def test_a_fresh_server_walked_through_the_navigation_logs_no_error(browser, demo_db_url) -> None:
+    """A bookmark right after a restart, then every page from the sidebar: the console logs no
+    error (such as Streamlit's "page ... does not seem to exist") and nothing leaves the machine."""
+    with serve_app(demo_db_url) as url:
+        page = watched_page(browser, url)
+        try:
+            load(page, "kart")
+            assert_clean(page)
+            nav = page.locator("[data-testid='stSidebarNav']")
+            for slug, title in PAGES.items():
+                nav.get_by_role("link", name=title).click()
+                page.wait_for_url(lambda u, slug=slug: urlparse(u).path == f"/{page_path(slug)}")
+                page.wait_for_selector(MAIN_CONTENT[slug], state="visible", timeout=60_000)
+                wait_for_app(page)
+                if slug != "presentasjon":
+                    expect(page.locator("h1").first).to_contain_text(title)
+                assert_clean(page)
+        finally:
+            page.context.close()
 
 
 def test_the_back_button_restores_the_previous_selection(open_page) -> None:
