@@ -27,11 +27,14 @@ def kommune_rows(rows: int, years: tuple[int, ...] = IMPORT_YEARS) -> pd.DataFra
     """Demo kommune counts with their sex and age totals, newest years first, cut at `rows`."""
     rng = np.random.default_rng(demo.DEFAULT_SEED)
     pops = demo.kommune_populations(rng, years)
-    catalogue = load_catalogue()
+    parameters = demo.demo_parameters()
+    generated = [ind for ind in load_catalogue().values() if ind.id in parameters]
     cells: dict[str, pd.DataFrame] = {}
-    for indicator in sorted(catalogue.values(), key=lambda i: bool(i.demo.get("derived_from"))):
-        cells[indicator.id] = demo.generate_indicator_cells(indicator, pops, rng, cells)
-    frame = pd.concat([cells[i] for i in catalogue], ignore_index=True)
+    for indicator in sorted(generated, key=lambda i: parameters[i.id].derived_from is not None):
+        cells[indicator.id] = demo.generate_indicator_cells(
+            indicator, parameters[indicator.id], pops, rng, cells
+        )
+    frame = pd.concat([cells[ind.id] for ind in generated], ignore_index=True)
     frame = add_total(add_total(frame, "age_band"), "sex")
     frame = frame.sort_values(["year", "indicator_id"], ascending=[False, True], kind="stable")
     return frame.head(rows)[CSV_COLUMNS]

@@ -81,44 +81,60 @@ def pg_schema_url(base: str, scale: str) -> str:
     return f"{store.normalise_url(base)}?options=-csearch_path%3Dsamhandling_bench_{scale}"
 
 
-def _clone(indicator: Indicator, suffix: str, rng: np.random.Generator) -> Indicator:
+def _clone(
+    indicator: Indicator, parameters: demo.DemoParameters, suffix: str, rng: np.random.Generator
+) -> tuple[Indicator, demo.DemoParameters]:
     """A copy with sex × four age bands and levels moved by up to ±20 %."""
-    d = dict(indicator.demo)
-    base = sum(d["base"].values())
-    level = float(np.mean(list(d["level"].values()))) * rng.uniform(0.8, 1.2)
+    base = sum(parameters.base.values())
+    level = float(np.mean(list(parameters.level.values()))) * rng.uniform(0.8, 1.2)
     cap = 95.0 if indicator.measure == "share" else np.inf
-    d.pop("path", None)
-    d["base"] = {b: base * s for b, s in zip(NATIONAL_BANDS, BAND_BASE, strict=True)}
-    d["level"] = {b: min(level * f, cap) for b, f in zip(NATIONAL_BANDS, BAND_LEVEL, strict=True)}
-    d["level"]["alle"] = level  # all-or-nothing coverage is drawn for the whole population
-    d["spread"] = float(d["spread"]) * rng.uniform(0.8, 1.2)
-    if d.get("derived_from"):
-        d["derived_from"] += suffix
-    return dataclasses.replace(
-        indicator, id=indicator.id + suffix, by_sex=True, age_bands=NATIONAL_BANDS, demo=d
+    levels = {b: min(level * f, cap) for b, f in zip(NATIONAL_BANDS, BAND_LEVEL, strict=True)}
+    levels["alle"] = level  # all-or-nothing coverage is drawn for the whole population
+    source = parameters.derived_from
+    cloned = dataclasses.replace(
+        parameters,
+        base={b: base * s for b, s in zip(NATIONAL_BANDS, BAND_BASE, strict=True)},
+        level=levels,
+        path=None,
+        spread=float(parameters.spread) * rng.uniform(0.8, 1.2),
+        derived_from=source + suffix if source else None,
     )
+    return (
+        dataclasses.replace(
+            indicator, id=indicator.id + suffix, by_sex=True, age_bands=NATIONAL_BANDS
+        ),
+        cloned,
+    )
+
+
+def _national_clones(seed: int) -> dict[str, tuple[Indicator, demo.DemoParameters]]:
+    rng = np.random.default_rng(seed)
+    parameters = demo.demo_parameters()
+    generated = [ind for ind in load_catalogue().values() if ind.id in parameters]
+    return {
+        clone.id: (clone, clone_parameters)
+        for suffix in NATIONAL_COPIES
+        for clone, clone_parameters in (
+            _clone(ind, parameters[ind.id], suffix, rng) for ind in generated
+        )
+    }
 
 
 def national_catalogue(seed: int = demo.DEFAULT_SEED) -> dict[str, Indicator]:
     """108 indicators: the catalogue's ids (so exports can describe them) and two clones each."""
-    rng = np.random.default_rng(seed)
-    return {
-        clone.id: clone
-        for suffix in NATIONAL_COPIES
-        for clone in (_clone(ind, suffix, rng) for ind in load_catalogue().values())
-    }
+    return {clone_id: clone for clone_id, (clone, _) in _national_clones(seed).items()}
 
 
 def national_chunks(seed: int = demo.DEFAULT_SEED) -> Iterator[pd.DataFrame]:
     """One finished cube per indicator, so memory stays at one indicator's rows."""
     rng = np.random.default_rng(seed)
     pops = demo.kommune_populations(rng, NATIONAL_YEARS)
-    catalogue = national_catalogue(seed)
-    sources = {i.demo["derived_from"] for i in catalogue.values() if i.demo.get("derived_from")}
-    ordered = sorted(catalogue.values(), key=lambda i: bool(i.demo.get("derived_from")))
+    clones = _national_clones(seed)
+    sources = {p.derived_from for _, p in clones.values() if p.derived_from}
+    ordered = sorted(clones.values(), key=lambda clone: clone[1].derived_from is not None)
     kept: dict[str, pd.DataFrame] = {}
-    for indicator in ordered:
-        cells = demo.generate_indicator_cells(indicator, pops, rng, kept)
+    for indicator, parameters in ordered:
+        cells = demo.generate_indicator_cells(indicator, parameters, pops, rng, kept)
         if indicator.id in sources:
             kept[indicator.id] = cells
         yield build_cube(cells, {indicator.id: indicator})
