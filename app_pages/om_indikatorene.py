@@ -10,7 +10,7 @@ from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patien
 from indicators.vocabulary import ALL, Measure
 from ui.layout import empty_state, page_header
 from ui.state import notice, url_select
-from views.format import number
+from views.format import literal, number
 from views.labels import age_label
 
 MEASURE_TEXT = {
@@ -112,7 +112,7 @@ def deep_link() -> str | None:
     wanted = st.query_params.get("indikator")
     if wanted is None or wanted in load_catalogue():
         return wanted
-    notice(f"Lenken viste til en ukjent indikator ({wanted}); viser hele katalogen.")
+    notice(f"Lenken viste til en ukjent indikator ({literal(wanted)}); viser hele katalogen.")
     return None
 
 

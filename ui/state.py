@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from views.format import literal
+
 NOTICES_KEY = "_url_notices"
 HOLDER_KEY = "_url_notice_holder"
 
@@ -73,7 +75,7 @@ def _prepare(param: str, options: Sequence[Any], default: Any, label: str, multi
             value = by_text.get(raw, fallback)
         if bad:
             notice(
-                f"Lenken hadde en ukjent verdi for «{label}» ({', '.join(bad)}); "
+                f"Lenken hadde en ukjent verdi for «{label}» ({literal(', '.join(bad))}); "
                 "viser standardvalget i stedet."
             )
         st.session_state[key] = value
@@ -143,7 +145,9 @@ def url_int(param: str, default: int, minimum: int, maximum: int) -> int:
     try:
         value = int(raw) if raw is not None else default
     except ValueError:
-        notice(f"Lenken hadde en ugyldig verdi for {param} ({raw}); starter fra begynnelsen.")
+        notice(
+            f"Lenken hadde en ugyldig verdi for {param} ({literal(raw)}); starter fra begynnelsen."
+        )
         value = default
     value = min(max(value, minimum), maximum)
     st.query_params[param] = str(value)

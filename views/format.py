@@ -1,8 +1,10 @@
-"""Norwegian number formatting for text (charts use Plotly's separators)."""
+"""Norwegian number formatting for text (charts use Plotly's separators), and text from
+outside made safe to show in Markdown."""
 
 from __future__ import annotations
 
 import math
+import re
 
 from indicators.catalogue import Indicator
 
@@ -41,3 +43,18 @@ def display_value(value: float, indicator: Indicator) -> str:
     if indicator.unit == "%":
         return with_unit(value, indicator)
     return number(value, indicator.decimals)
+
+
+MAX_ECHOED = 60  # a value from a link is shown this long at most
+_BACKTICKS = re.compile(r"`+")
+
+
+def literal(text: str) -> str:
+    """Text from outside (a link, a file) as Markdown that shows it and does nothing else: a
+    code span, where no link, image, HTML, emphasis or Streamlit directive is read (escaping
+    is not enough: a bare address would still become a link), cut to one short line."""
+    line = " ".join(str(text).split())
+    if len(line) > MAX_ECHOED:
+        line = line[: MAX_ECHOED - 1] + "…"
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(line)), default=0) + 1)
+    return f"{fence} {line} {fence}"
