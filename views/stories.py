@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-import yaml
 
 from geo.areas import NATIONAL_CODE
 from indicators.catalogue import Indicator, load_catalogue, patient_groups
+from indicators.metadata import fault, load_checked_yaml
 from indicators.vocabulary import Measure
 from views.charts import cost_figure, trend_figure
 from views.format import number
 from views.source import Source
 
 STORIES_FILE = Path(__file__).with_name("stories.yaml")
-CHART_KINDS = ("trend", "age", "cost")
+SCHEMA_FILE = STORIES_FILE.with_name("stories.schema.json")
 
 
 @dataclass(frozen=True)
@@ -52,31 +52,32 @@ class ChartView:
     caption: str
 
 
-def _check_chart(group_id: str, chart: StoryChart, catalogue: dict[str, Indicator]) -> None:
+def _check_chart(
+    path: Path, group_id: str, chart: StoryChart, catalogue: dict[str, Indicator]
+) -> None:
+    """The rules the schema cannot see, because they need the catalogue."""
     indicator = catalogue.get(chart.indicator_id)
-    where = f"{STORIES_FILE.name}: group {group_id!r}, chart {chart.indicator_id!r}"
+    where = ["groups", group_id, "charts", chart.indicator_id]
     if indicator is None or indicator.patient_group != group_id:
-        raise ValueError(f"{where}: not an indicator of this group")
-    if chart.kind not in CHART_KINDS:
-        raise ValueError(f"{where}: kind must be one of {CHART_KINDS}")
+        raise fault(path, where, "not an indicator of this group")
     if chart.kind == "age" and not indicator.age_bands:
-        raise ValueError(f"{where}: kind 'age' needs an indicator with age bands")
+        raise fault(path, where, "kind 'age' needs an indicator with age bands")
     if (chart.kind == "cost") != (indicator.measure == Measure.TOTAL):
-        raise ValueError(f"{where}: kind 'cost' is for measure total, and only for that")
+        raise fault(path, where, "kind 'cost' is for measure total, and only for that")
 
 
 def load_stories_file(path: Path) -> dict[str, GroupStory]:
     """Read and check the stories: every patient group has one, charts use its indicators."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["groups"]
+    raw = load_checked_yaml(path, SCHEMA_FILE)["groups"]
     catalogue = load_catalogue()
     missing = {g.id for g in patient_groups()} - set(raw)
     if missing:
-        raise ValueError(f"{path.name}: no story for {sorted(missing)}")
+        raise fault(path, ["groups"], f"no story for {sorted(missing)}")
     stories = {}
     for group_id, entry in raw.items():
         charts = tuple(StoryChart(c["indicator"], c["kind"]) for c in entry["charts"])
         for chart in charts:
-            _check_chart(group_id, chart, catalogue)
+            _check_chart(path, group_id, chart, catalogue)
         stories[group_id] = GroupStory(
             group_id, entry["fact"].strip(), tuple(entry["questions"]), charts
         )
