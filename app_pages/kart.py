@@ -10,8 +10,9 @@ import streamlit as st
 
 from geo.areas import Level, helsefellesskap_of, load_areas
 from ui import data
+from ui import maps as app_maps
 from ui.layout import cached_figure, chart_block, empty_state, page_header
-from ui.maps import helsefellesskap_map, kommune_geometry, kommune_map
+from ui.maps import kommune_geometry
 from ui.selectors import pick_age, pick_area, pick_indicator, pick_sex, pick_year
 from ui.state import set_choice, url_select
 from views import maps
@@ -100,8 +101,15 @@ def caption(view: SliceView, color_by: str) -> str:
 def map_figure(view: SliceView, color_by: str) -> go.Figure:
     chosen = view.selection
     highlight = highlighted_helsefellesskap(chosen.area)
-    draw = helsefellesskap_map if chosen.level == Level.HELSEFELLESSKAP else kommune_map
-    return cached_figure(draw, view.rows, chosen.indicator, color_by, view.national, highlight)
+    return cached_figure(
+        app_maps.map_figure,
+        chosen.level,
+        view.rows,
+        chosen.indicator,
+        color_by,
+        view.national,
+        highlight,
+    )
 
 
 def render_map(view: SliceView, color_by: str) -> None:

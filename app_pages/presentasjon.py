@@ -24,7 +24,7 @@ from ui.barometer import (
     story_chart,
 )
 from ui.layout import apply_global_style, empty_state
-from ui.maps import kommune_map
+from ui.maps import map_figure
 from ui.selectors import pick_area
 from ui.state import url_int
 from views.format import display_value
@@ -107,7 +107,15 @@ def map_slide(area: str, table: pd.DataFrame) -> None:
     left, right = st.columns([3, 1], gap="large")
     with left:
         st.plotly_chart(
-            kommune_map(kommuner, indicator, "comparison", row["national"], area, big=True),
+            map_figure(
+                Level.KOMMUNE,
+                kommuner,
+                indicator,
+                "comparison",
+                row["national"],
+                area,
+                big=True,
+            ),
             config=chart_config(f"kart_{indicator.id}_{area}"),
             key="slide_map",
         )

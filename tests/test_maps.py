@@ -37,6 +37,22 @@ def national(demo_engine) -> float:  # noqa: ANN001
     return float(queries.map_slice(demo_engine, INDICATOR.id, YEAR, level="land")["value"][0])
 
 
+def kommune_map(
+    slice_df: pd.DataFrame,
+    indicator,  # noqa: ANN001
+    color_by: str,
+    national: float,
+    highlight: str | None = None,
+    *,
+    geometry: tuple[dict, bool],
+) -> go.Figure:
+    """The kommune map with helsefellesskap borders dissolved from the same geometry."""
+    regions = dissolve_to(geometry[0], maps.helsefellesskap_mapping())
+    return maps.map_figure(
+        slice_df, indicator, color_by, national, highlight, areas=geometry[0], regions=regions
+    )
+
+
 def choropleths(fig: go.Figure) -> list[go.Choroplethmap]:
     return [trace for trace in fig.data if trace.type == "choroplethmap"]
 
@@ -47,7 +63,7 @@ def drawn_codes(fig: go.Figure) -> list[str]:
 
 @pytest.mark.parametrize("color_by", ["value", "comparison"])
 def test_every_kommune_is_drawn_once_offline(schematic, kommune_slice, national, color_by):
-    fig = maps.kommune_map_figure(kommune_slice, INDICATOR, color_by, national, geometry=schematic)
+    fig = kommune_map(kommune_slice, INDICATOR, color_by, national, geometry=schematic)
     codes = drawn_codes(fig)
     assert len(codes) == len(set(codes)) == 357
     assert set(codes) == set(kommuner()["code"])
@@ -59,7 +75,7 @@ def test_every_kommune_is_drawn_once_offline(schematic, kommune_slice, national,
 
 
 def test_suppressed_kommuner_are_grey_with_their_reason(schematic, kommune_slice, national):
-    fig = maps.kommune_map_figure(kommune_slice, INDICATOR, "value", national, geometry=schematic)
+    fig = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
     hidden = next(trace for trace in fig.data if trace.name == maps.SUPPRESSED_LABEL)
     no_value = kommune_slice["suppressed"] | kommune_slice["value"].isna()
     assert kommune_slice["suppressed"].any()
@@ -70,9 +86,7 @@ def test_suppressed_kommuner_are_grey_with_their_reason(schematic, kommune_slice
 
 
 def test_comparison_legend_has_norwegian_labels_with_symbols(schematic, kommune_slice, national):
-    fig = maps.kommune_map_figure(
-        kommune_slice, INDICATOR, "comparison", national, geometry=schematic
-    )
+    fig = kommune_map(kommune_slice, INDICATOR, "comparison", national, geometry=schematic)
     names = [trace.name for trace in choropleths(fig)]
     assert "▲ Bedre enn landet" in names
     assert "● Ingen sikker forskjell" in names
@@ -82,7 +96,7 @@ def test_comparison_legend_has_norwegian_labels_with_symbols(schematic, kommune_
 
 
 def test_value_hover_has_value_interval_and_counts(schematic, kommune_slice, national):
-    fig = maps.kommune_map_figure(kommune_slice, INDICATOR, "value", national, geometry=schematic)
+    fig = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
     shown = choropleths(fig)[0]
     oslo = shown.text[list(shown.locations).index("0301")]
     assert oslo.startswith("<b>Oslo</b>")
@@ -92,9 +106,9 @@ def test_value_hover_has_value_interval_and_counts(schematic, kommune_slice, nat
 def test_highlighted_helsefellesskap_gets_a_thick_border_and_the_zoom(
     schematic, kommune_slice, national
 ):
-    whole = maps.kommune_map_figure(kommune_slice, INDICATOR, "value", national, geometry=schematic)
-    chosen = maps.kommune_map_figure(
-        kommune_slice, INDICATOR, "value", national, highlight_hf="H04", geometry=schematic
+    whole = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
+    chosen = kommune_map(
+        kommune_slice, INDICATOR, "value", national, highlight="H04", geometry=schematic
     )
     assert len(chosen.data) == len(whole.data) + 1
     assert chosen.data[-1].line.width > whole.data[-1].line.width
@@ -107,8 +121,8 @@ def test_highlighted_helsefellesskap_gets_a_thick_border_and_the_zoom(
 def test_helsefellesskap_map_draws_19_areas(schematic, demo_engine, national):
     regions = dissolve_to(schematic[0], maps.helsefellesskap_mapping())
     slice_df = queries.map_slice(demo_engine, INDICATOR.id, YEAR, level="helsefellesskap")
-    fig = maps.helsefellesskap_map_figure(
-        slice_df, INDICATOR, "comparison", national, highlight="H01", geometry=(regions, False)
+    fig = maps.map_figure(
+        slice_df, INDICATOR, "comparison", national, highlight="H01", areas=regions, regions=regions
     )
     assert sorted(drawn_codes(fig)) == sorted(slice_df["area_code"])
     assert len(drawn_codes(fig)) == 19
@@ -116,8 +130,8 @@ def test_helsefellesskap_map_draws_19_areas(schematic, demo_engine, national):
 
 
 def test_schematic_map_payload_is_small(schematic, kommune_slice, national):
-    fig = maps.kommune_map_figure(
-        kommune_slice, INDICATOR, "comparison", national, highlight_hf="H04", geometry=schematic
+    fig = kommune_map(
+        kommune_slice, INDICATOR, "comparison", national, highlight="H04", geometry=schematic
     )
     assert len(fig.to_json()) < MAX_PAYLOAD
 
@@ -128,7 +142,7 @@ def test_official_2024_map_payload_is_small(shared_dir: Path, kommune_slice, nat
         pytest.skip(f"delte kartfiler mangler: {path}")
     collection, _ = prepare_kommune_boundaries(read_boundary_file(path), set(kommuner()["code"]))
     for color_by in ("value", "comparison"):
-        fig = maps.kommune_map_figure(
+        fig = kommune_map(
             kommune_slice, INDICATOR, color_by, national, "H04", geometry=(collection, True)
         )
         size = len(fig.to_json())

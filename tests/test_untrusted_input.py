@@ -7,18 +7,9 @@ import re
 
 import pytest
 
+from tests.test_app import PAGE_FILES
 from views.format import literal
 
-PAGES = [
-    "app_pages/barometer.py",
-    "app_pages/kart.py",
-    "app_pages/tidsserier.py",
-    "app_pages/sammenlign.py",
-    "app_pages/pasientgrupper.py",
-    "app_pages/data_og_eksport.py",
-    "app_pages/om_indikatorene.py",
-    "app_pages/presentasjon.py",
-]
 # Every parameter any page reads from its link.
 PARAMETERS = [
     "omrade",
@@ -64,7 +55,7 @@ def test_literal_is_a_code_span_on_one_short_line():
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGE_FILES)
 def test_no_page_renders_a_crafted_link_value_as_markup(app_test, page, attack):
     at = app_test(page, {name: attack for name in PARAMETERS})
     assert not at.exception, at.exception

@@ -107,10 +107,6 @@ def is_synthetic() -> bool:
 
 
 @per_store_version(max_entries=256)
-def _map_slice(indicator_id: str, year: int, sex: str, age_band: str, level: str) -> pd.DataFrame:
-    return queries.map_slice(engine(), indicator_id, year, sex, age_band, level)
-
-
 def map_slice(
     indicator_id: str,
     year: int,
@@ -118,34 +114,24 @@ def map_slice(
     age_band: str = ALL,
     level: str = Level.KOMMUNE,
 ) -> pd.DataFrame:
-    return _map_slice(indicator_id, int(year), str(sex), str(age_band), str(level))
+    return queries.map_slice(engine(), indicator_id, year, sex, age_band, level)
 
 
 @per_store_version(max_entries=256)
-def _time_series(
-    indicator_id: str, area_codes: tuple, sexes: tuple, age_bands: tuple
-) -> pd.DataFrame:
-    return queries.time_series(engine(), indicator_id, area_codes, sexes, age_bands)
-
-
 def time_series(
     indicator_id: str,
     area_codes: Sequence[str],
     sexes: Sequence[str] = (Sex.ALL,),
     age_bands: Sequence[str] = (ALL,),
 ) -> pd.DataFrame:
-    return _time_series(indicator_id, tuple(area_codes), tuple(sexes), tuple(age_bands))
+    return queries.time_series(engine(), indicator_id, area_codes, sexes, age_bands)
 
 
 @per_store_version(max_entries=64)
-def _area_profile(area_codes: tuple, first_year: int | None) -> pd.DataFrame:
-    return queries.area_profile(engine(), area_codes, first_year)
-
-
 def area_profile(area_codes: Sequence[str], first_year: int | None = None) -> pd.DataFrame:
     """Every indicator for the areas from ``first_year`` on (sex and age 'alle'), for
     barometers."""
-    return _area_profile(tuple(area_codes), first_year)
+    return queries.area_profile(engine(), area_codes, first_year)
 
 
 @per_store_version()

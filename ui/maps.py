@@ -32,28 +32,8 @@ def helsefellesskap_geometry() -> MapGeometry:
     return dissolve_to(collection, maps.helsefellesskap_mapping()), official
 
 
-def kommune_map(
-    slice_df: pd.DataFrame,
-    indicator: Indicator,
-    color_by: str,
-    national: float,
-    highlight_hf: str | None = None,
-    big: bool = False,
-) -> go.Figure:
-    """The kommune map on the app's geometry."""
-    return maps.kommune_map_figure(
-        slice_df,
-        indicator,
-        color_by,
-        national,
-        highlight_hf,
-        big,
-        geometry=kommune_geometry(),
-        regions=helsefellesskap_geometry()[0],
-    )
-
-
-def helsefellesskap_map(
+def map_figure(
+    level: str,
     slice_df: pd.DataFrame,
     indicator: Indicator,
     color_by: str,
@@ -61,7 +41,10 @@ def helsefellesskap_map(
     highlight: str | None = None,
     big: bool = False,
 ) -> go.Figure:
-    """The helsefellesskap map on the app's geometry."""
-    return maps.helsefellesskap_map_figure(
-        slice_df, indicator, color_by, national, highlight, big, geometry=helsefellesskap_geometry()
+    """The map of kommuner or of helsefellesskap on the app's geometry, with the
+    helsefellesskap borders on top."""
+    regions = helsefellesskap_geometry()[0]
+    areas = kommune_geometry()[0] if level == Level.KOMMUNE else regions
+    return maps.map_figure(
+        slice_df, indicator, color_by, national, highlight, big, areas=areas, regions=regions
     )

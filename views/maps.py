@@ -5,8 +5,9 @@ on a locked-down hospital network (the "geo" family fetches a topojson from a CD
 nothing there). Every kommune's polygon is sent once: each trace carries only its own
 features, which keeps the figure small enough for a quick first paint.
 
-The geometry comes in as an argument (``MapGeometry``): the app keeps it cached per store
-version, the tests and the meeting pack pass their own.
+The geometry comes in as arguments: the app keeps it cached per store version (a
+``MapGeometry``: the features and whether they are Kartverket's), the tests and the meeting
+pack pass their own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from geo.areas import kommuner
-from geo.boundaries import dissolve_to, outline_coordinates
+from geo.boundaries import outline_coordinates
 from geo.geometry import feature_collection
 from geo.schematic import SCHEMATIC_LABEL
 from indicators.catalogue import Indicator
@@ -129,28 +130,7 @@ def clicked_area(points: list[dict]) -> str | None:
     return next((code for code in codes if isinstance(code, str)), None)
 
 
-def kommune_map_figure(
-    slice_df: pd.DataFrame,
-    indicator: Indicator,
-    color_by: str,
-    national_value: float,
-    highlight_hf: str | None = None,
-    big: bool = False,
-    *,
-    geometry: MapGeometry,
-    regions: dict | None = None,
-) -> go.Figure:
-    """Kommuner coloured by value or comparison, helsefellesskap borders on top; ``regions``
-    are those borders, dissolved from the kommuner when not given."""
-    collection = geometry[0]
-    if regions is None:
-        regions = dissolve_to(collection, helsefellesskap_mapping())
-    return _map_figure(
-        slice_df, indicator, color_by, national_value, collection, regions, highlight_hf, big
-    )
-
-
-def helsefellesskap_map_figure(
+def map_figure(
     slice_df: pd.DataFrame,
     indicator: Indicator,
     color_by: str,
@@ -158,25 +138,11 @@ def helsefellesskap_map_figure(
     highlight: str | None = None,
     big: bool = False,
     *,
-    geometry: MapGeometry,
-) -> go.Figure:
-    """The 19 helsefellesskap coloured by value or comparison."""
-    collection = geometry[0]
-    return _map_figure(
-        slice_df, indicator, color_by, national_value, collection, collection, highlight, big
-    )
-
-
-def _map_figure(
-    slice_df: pd.DataFrame,
-    indicator: Indicator,
-    color_by: str,
-    national_value: float,
     areas: dict,
     regions: dict,
-    highlight: str | None,
-    big: bool,
 ) -> go.Figure:
+    """The ``areas`` (kommuner, or the 19 helsefellesskap) coloured by value or comparison,
+    the ``regions`` (helsefellesskap) as borders on top, ``highlight`` thick and zoomed to."""
     rows = _rows(slice_df, areas, indicator, national_value)
     fig = go.Figure()
     shown = rows[rows["status"] != SUPPRESSED]

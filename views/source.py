@@ -4,7 +4,7 @@ the tests, the bench and the command line pass a ``StoreSource`` on an engine.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import pandas as pd
@@ -42,35 +42,11 @@ class Source(Protocol):
     def summary(self) -> dict[str, int]: ...
 
 
-@dataclass(frozen=True)
 class StoreSource:
-    """Straight from the store, uncached."""
+    """Straight from the store, uncached: each read is ``data.queries``' with the engine."""
 
-    engine: Engine
-
-    def map_slice(
-        self,
-        indicator_id: str,
-        year: int,
-        sex: str = Sex.ALL,
-        age_band: str = ALL,
-        level: str = Level.KOMMUNE,
-    ) -> pd.DataFrame:
-        return queries.map_slice(self.engine, indicator_id, year, sex, age_band, level)
-
-    def time_series(
-        self,
-        indicator_id: str,
-        area_codes: Sequence[str],
-        sexes: Sequence[str] = (Sex.ALL,),
-        age_bands: Sequence[str] = (ALL,),
-    ) -> pd.DataFrame:
-        return queries.time_series(self.engine, indicator_id, area_codes, sexes, age_bands)
-
-    def area_profile(
-        self, area_codes: Sequence[str], first_year: int | None = None
-    ) -> pd.DataFrame:
-        return queries.area_profile(self.engine, area_codes, first_year)
-
-    def summary(self) -> dict[str, int]:
-        return queries.store_summary(self.engine)
+    def __init__(self, engine: Engine) -> None:
+        self.map_slice = partial(queries.map_slice, engine)
+        self.time_series = partial(queries.time_series, engine)
+        self.area_profile = partial(queries.area_profile, engine)
+        self.summary = partial(queries.store_summary, engine)
