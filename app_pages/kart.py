@@ -3,12 +3,10 @@ sees at a glance where it stands against its neighbours and the country."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import plotly.graph_objects as go
 import streamlit as st
 
-from geo.areas import Level, helsefellesskap_of, load_areas
+from geo.areas import Level
 from ui import data
 from ui import maps as app_maps
 from ui.layout import cached_figure, chart_block, empty_state, page_header
@@ -16,8 +14,7 @@ from ui.maps import kommune_geometry
 from ui.selectors import pick_age, pick_area, pick_indicator, pick_sex, pick_year
 from ui.state import set_choice, url_select
 from views import maps
-from views.format import with_unit
-from views.labels import SEX_LABELS, age_label
+from views.map_text import LEVEL_WORDS, caption, highlighted_helsefellesskap, why_empty
 from views.selection import Selection, SliceView, slice_view
 
 MAP_KEY = "kart_map"
@@ -27,75 +24,11 @@ INTRO = (
 )
 
 
-class LevelWords(NamedTuple):
-    """How the page names a map level in the widget, the table and sentences."""
-
-    option: str
-    column: str
-    plural: str
-    click_hint: str
-
-
-LEVELS = {
-    Level.KOMMUNE: LevelWords(
-        "Kommuner",
-        "Kommune",
-        "kommuner",
-        "Klikk på en kommune for å velge den på de andre sidene.",
-    ),
-    Level.HELSEFELLESSKAP: LevelWords(
-        "Helsefellesskap",
-        "Helsefellesskap",
-        "helsefellesskap",
-        "Klikk på et helsefellesskap for å velge det på de andre sidene.",
-    ),
-}
-
-
 def select_clicked_area() -> None:
     """A click on the map chooses that kommune (or helsefellesskap) on every page."""
     code = maps.clicked_area(st.session_state[MAP_KEY].selection.points)
     if code:
         set_choice("omrade", code)
-
-
-def highlighted_helsefellesskap(area: str) -> str | None:
-    """The chosen helsefellesskap, or the one a chosen kommune belongs to; None for Norway."""
-    level = load_areas().set_index("code").loc[area, "level"]
-    if level == Level.HELSEFELLESSKAP:
-        return area
-    return helsefellesskap_of(area) if level == Level.KOMMUNE else None
-
-
-def why_empty(view: SliceView) -> str:
-    """Tell apart 'no data this year' from 'not published at this level'."""
-    chosen = view.selection
-    title = chosen.indicator.title
-    if view.national_rows.empty:
-        return f"Det finnes ingen tall for «{title}» i {chosen.year} for dette utvalget."
-    plural = LEVELS[chosen.level].plural
-    return f"«{title}» finnes ikke for {plural} i {chosen.year}. Velg et annet nivå."
-
-
-def caption(view: SliceView, color_by: str) -> str:
-    chosen, national = view.selection, view.national
-    indicator = chosen.indicator
-    what = (
-        f"{indicator.title}, {chosen.year}, {SEX_LABELS[chosen.sex].lower()}, "
-        f"{age_label(chosen.age_band).lower()}."
-    )
-    if color_by == "comparison":
-        colour = (
-            "Fargen viser om verdien er sikkert høyere eller lavere enn landet "
-            f"({with_unit(national, indicator)}), vurdert med 95 % konfidensintervall."
-        )
-    else:
-        colour = f"Mørkere blå er høyere verdi. Landet: {with_unit(national, indicator)}."
-    return (
-        f"{what} {colour} Grå: skjult (prikket) eller mangler. "
-        f"{LEVELS[chosen.level].click_hint} "
-        f"{maps.geometry_credit(kommune_geometry()[1])}."
-    )
 
 
 def map_figure(view: SliceView, color_by: str) -> go.Figure:
@@ -125,7 +58,7 @@ def render_map(view: SliceView, color_by: str) -> None:
             "eller alle aldre."
         )
         return
-    words = LEVELS[chosen.level]
+    words = LEVEL_WORDS[chosen.level]
     if color_by == "comparison" and not chosen.indicator.has_ci:
         empty_state(
             "Denne indikatoren har ikke konfidensintervall, så ingen områder kan testes mot "
@@ -134,7 +67,7 @@ def render_map(view: SliceView, color_by: str) -> None:
     chart_block(
         map_figure(view, color_by),
         lambda: maps.map_table(rows, chosen.indicator, view.national, words.column),
-        caption(view, color_by),
+        caption(view, color_by, kommune_geometry()[1]),
         key=MAP_KEY,
         filename=f"kart_{chosen.indicator.id}_{chosen.year}",
         on_select=select_clicked_area,
@@ -160,9 +93,9 @@ def pick_view() -> tuple[str, str]:
         level = url_select(
             "niva",
             "Nivå",
-            list(LEVELS),
+            list(LEVEL_WORDS),
             Level.KOMMUNE,
-            format_func=lambda code: LEVELS[code].option,
+            format_func=lambda code: LEVEL_WORDS[code].option,
             widget=st.radio,
             horizontal=True,
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from itertools import combinations, pairwise
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +26,7 @@ from ui.layout import apply_global_style, empty_state
 from ui.maps import map_figure
 from ui.selectors import pick_area
 from ui.state import url_int
+from views.barometer import balanced_columns
 from views.format import display_value
 from views.judgement import area_status
 from views.labels import area_label
@@ -71,27 +71,17 @@ def title_slide(area: str, table: pd.DataFrame) -> None:
 
 
 def barometer_slide(area: str, table: pd.DataFrame) -> None:
-    """Every patient group on one slide, in two columns of about equal length."""
+    """Every patient group on one slide, in columns of about equal length."""
     st.header(f"Barometer – {area_label(area)}")
     render_legend()
     for column, part in zip(
-        st.columns(BAROMETER_COLUMNS, gap="medium"), balanced_columns(table), strict=True
+        st.columns(BAROMETER_COLUMNS, gap="medium"),
+        balanced_columns(table, BAROMETER_COLUMNS),
+        strict=True,
     ):
         with column:
             for group in part:
                 render_group_barometer(table, group, compact=True)
-
-
-def balanced_columns(table: pd.DataFrame) -> list[list[PatientGroup]]:
-    """The groups in order, cut into columns so the tallest column is as short as it can be;
-    a group's heading and column titles count as two rows."""
-    groups = patient_groups()
-    heights = [int((table["group_id"] == g.id).sum()) + 2 for g in groups]
-    best = min(
-        combinations(range(1, len(groups)), BAROMETER_COLUMNS - 1),
-        key=lambda cuts: max(sum(heights[a:b]) for a, b in pairwise((0, *cuts, len(groups)))),
-    )
-    return [groups[a:b] for a, b in pairwise((0, *best, len(groups)))]
 
 
 def map_slide(area: str, table: pd.DataFrame) -> None:

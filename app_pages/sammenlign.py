@@ -10,88 +10,48 @@ import streamlit as st
 
 from geo.areas import NATIONAL_CODE, Level
 from indicators.catalogue import Indicator
-from indicators.stats import JUDGEMENT_LABELS, variation_ratio
-from indicators.vocabulary import Judgement
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header
 from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
 from ui.state import url_select
 from views import charts
-from views.format import interval, number, with_unit
+from views.comparison import comparison_summary, funnel_table, ranking_table
+from views.format import number, with_unit
 from views.labels import area_label, area_options
 from views.selection import Selection, slice_view
-from views.theme import JUDGEMENT_SYMBOLS
 
 LEVELS = {
     Level.KOMMUNE: "Kommunene i ett helsefellesskap",
     Level.HELSEFELLESSKAP: "Alle helsefellesskap",
 }
-DIFFERENT = (Judgement.BETTER, Judgement.WORSE, Judgement.HIGHER, Judgement.LOWER)
-
-
-def ranking_table(judged: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    """The ranking as text, highest first, for the table view and screen readers."""
-    rows = judged.sort_values("value", ascending=False, na_position="last")
-    return pd.DataFrame(
-        {
-            "Område": rows["area_name"],
-            "Verdi": [
-                "skjult" if hidden else with_unit(value, indicator)
-                for hidden, value in zip(rows["suppressed"], rows["value"], strict=True)
-            ],
-            "95 % KI": [
-                interval(low, high, indicator)
-                for low, high in zip(rows["ci_low"], rows["ci_high"], strict=True)
-            ],
-            "Teller": rows["numerator"],
-            "Nevner": rows["denominator"],
-            "Mot landet": [
-                f"{JUDGEMENT_SYMBOLS[j]} {JUDGEMENT_LABELS[j]}" for j in rows["judgement"]
-            ],
-        }
-    )
 
 
 def show_metrics(judged: pd.DataFrame, indicator: Indicator, national: float) -> None:
     """National value, Helseatlas' variation ratio and how many differ from the nation."""
-    shown = judged[~judged["suppressed"]]
-    ratio = variation_ratio(shown["value"])
-    differ = int(shown["judgement"].isin(DIFFERENT).sum())
+    summary = comparison_summary(judged, national)
     cols = st.columns(4)
     # Long units ("per 1 000 innbyggere") go in the label, where they are not cut off.
     if indicator.unit == "%":
-        cols[0].metric("Hele landet", with_unit(national, indicator))
+        cols[0].metric("Hele landet", with_unit(summary.national, indicator))
     else:
-        cols[0].metric(f"Hele landet, {indicator.unit}", number(national, indicator.decimals))
+        cols[0].metric(
+            f"Hele landet, {indicator.unit}", number(summary.national, indicator.decimals)
+        )
     cols[1].metric(
         "Variasjon",
-        "–" if math.isnan(ratio) else f"{number(ratio, 1)} ganger",
+        "–" if math.isnan(summary.variation) else f"{number(summary.variation, 1)} ganger",
         help="Helseatlas' mål på variasjon: høyeste verdi delt på laveste (skjulte tall telles "
         "ikke med). Over 1,5 regnes ofte som stor variasjon.",
     )
     cols[2].metric(
         "Avviker fra landet",
-        f"{differ} av {len(shown)}",
+        f"{summary.different} av {summary.shown}",
         help="Områder der hele 95 %-konfidensintervallet ligger over eller under landet.",
     )
     cols[3].metric(
         "Skjulte",
-        f"{len(judged) - len(shown)}",
+        str(summary.hidden),
         help="Områder med prikkede tall, nederst i figuren.",
-    )
-
-
-def funnel_table(frame: pd.DataFrame, indicator: Indicator, national: float) -> pd.DataFrame:
-    """Where each shown area lies in the funnel, for the table view."""
-    classes = charts.funnel_classes(frame[~frame["suppressed"]], indicator, national)
-    labels = {k: label for k, (label, _, _) in charts.FUNNEL_CLASSES.items()}
-    return pd.DataFrame(
-        {
-            "Område": frame.loc[classes.index, "area_name"],
-            "Nevner": frame.loc[classes.index, "denominator"],
-            "Verdi": [with_unit(v, indicator) for v in frame.loc[classes.index, "value"]],
-            "Plassering": classes.map(labels),
-        }
     )
 
 

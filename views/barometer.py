@@ -8,6 +8,7 @@ as an HTML table (``ui.barometer_html``) and the meeting pack as slides.
 from __future__ import annotations
 
 import math
+from itertools import combinations, pairwise
 
 import numpy as np
 import pandas as pd
@@ -183,3 +184,16 @@ def judgement_counts(table: pd.DataFrame) -> dict[str, int]:
     """How many indicators fall in each judgement, in the legend's order."""
     counts = table["judgement"].value_counts()
     return {code: int(counts.get(code, 0)) for code in JUDGEMENT_ORDER}
+
+
+def balanced_columns(table: pd.DataFrame, count: int) -> list[list[PatientGroup]]:
+    """The groups in order, cut into ``count`` columns so the tallest column is as short as it
+    can be and the whole barometer fits on one slide; a group's heading and column titles
+    count as two rows."""
+    groups = patient_groups()
+    heights = [int((table["group_id"] == g.id).sum()) + 2 for g in groups]
+    best = min(
+        combinations(range(1, len(groups)), count - 1),
+        key=lambda cuts: max(sum(heights[a:b]) for a, b in pairwise((0, *cuts, len(groups)))),
+    )
+    return [groups[a:b] for a, b in pairwise((0, *best, len(groups)))]

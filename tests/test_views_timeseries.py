@@ -1,0 +1,84 @@
+"""The Tidsserier texts and tables on small hand-made frames, without the app."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.catalogue import get_indicator
+from indicators.vocabulary import ALL, Sex
+from tests.test_views_charts import RATIO, SHARE, series
+from views.timeseries import (
+    SPLIT_LABELS,
+    SPLITS,
+    breakdown,
+    caption,
+    chosen_areas,
+    split_options,
+    suppressed_note,
+    trend_table,
+)
+
+BY_AGE = get_indicator("kompleks_akuttinnleggelser")  # by sex and by two age bands
+NO_SPLIT = get_indicator("fodsler")  # neither by sex nor by age
+
+
+def test_split_options_are_only_the_published_breakdowns() -> None:
+    assert split_options(NO_SPLIT) == ["ingen"]
+    assert split_options(SHARE) == ["ingen", "kjonn"]
+    assert split_options(BY_AGE) == ["ingen", "kjonn", "alder"]
+    assert set(SPLITS) == set(SPLIT_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("split", "expected"),
+    [
+        ("ingen", ((Sex.ALL,), (ALL,))),
+        ("kjonn", ((Sex.WOMEN, Sex.MEN), (ALL,))),
+        ("alder", ((Sex.ALL,), ("18-69", "70+"))),
+    ],
+)
+def test_breakdown_fetches_the_parts_of_each_split(split: str, expected: tuple) -> None:
+    assert breakdown(BY_AGE, SPLITS[split]) == expected
+
+
+def test_chosen_areas_add_each_helsefellesskap_once_and_never_the_nation() -> None:
+    # Kongsvinger and Lillestrøm are both in H03; H01 is itself a helsefellesskap.
+    others = ["3205", "H01", "NO", "0301"]
+    assert chosen_areas("3401", others, with_hf=True) == ["3401", "3205", "H01", "0301", "H03"]
+    assert chosen_areas("3401", others, with_hf=False) == ["3401", "3205", "H01", "0301"]
+    assert chosen_areas("NO", [], with_hf=True) == []
+
+
+def test_suppressed_note_names_each_area_with_its_hidden_years() -> None:
+    shown = series("3401", "Kongsvinger", [10, 11, 12, 11])
+    assert suppressed_note(shown) is None
+    frame = pd.concat(
+        [
+            series("1511", "Vanylven", [None, 8, None, None]),
+            shown,
+            series("3403", "Hamar", [9, None, 10, 11]),
+        ]
+    )
+    note = suppressed_note(frame)
+    assert note is not None
+    assert note.endswith("ikke som null: Vanylven (2020, 2022, 2023); Hamar (2021).")
+
+
+def test_trend_table_says_skjult_for_a_hidden_value() -> None:
+    table = trend_table(series("3401", "Kongsvinger", [10, None]), SHARE)
+    assert list(table.columns) == ["Område", "År", "Kjønn", "Alder", "Verdi", "95 % KI"]
+    assert table["Verdi"].tolist() == ["10,0 %", "skjult"]
+    assert table["95 % KI"].tolist() == ["8,0–12,0", ""]
+    assert table["Kjønn"].tolist() == ["Begge kjønn"] * 2
+    assert table["Alder"].tolist() == ["Alle aldre"] * 2
+
+
+def test_caption_names_the_band_only_with_intervals_and_the_line_only_when_drawn() -> None:
+    assert caption(SHARE, with_national=True) == (
+        f"{SHARE.title} (%). Kilde: {SHARE.source}. "
+        "Skyggelagt bånd: 95 % konfidensintervall. Svart linje: hele landet."
+    )
+    assert caption(RATIO, with_national=False) == (
+        f"{RATIO.title} ({RATIO.unit}). Kilde: {RATIO.source}."
+    )
