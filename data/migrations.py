@@ -12,9 +12,10 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, inspect, select
 
 from data import schema
+from data.store import StoreError
 
 
-class StoreVersionError(RuntimeError):
+class StoreVersionError(StoreError):
     """The store was written by a newer version of the app."""
 
 
@@ -144,8 +145,9 @@ def upgrade(engine: Engine) -> int:
         version = stored_version(conn)
     if version > CURRENT_VERSION:
         raise StoreVersionError(
-            f"Databasen har skjemaversjon {version}, men appen kjenner bare {CURRENT_VERSION}. "
-            "Oppdater appen."
+            f"Databasen har skjemaversjon {version}, men appen kjenner bare {CURRENT_VERSION}: "
+            "den er skrevet av en nyere versjon av appen. Oppdater appen (git pull), "
+            "eller bruk et annet lager."
         )
     if version == CURRENT_VERSION:
         return version

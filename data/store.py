@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +20,27 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from data import schema
-from data.migrations import CURRENT_VERSION, upgrade
 
 COPY_BATCH_ROWS = 100_000
+# A reader or writer waits this long for another writer before giving up: an import of a
+# million rows holds the write lock for about 15 s. Readers never wait in WAL mode.
+SQLITE_BUSY_TIMEOUT_S = 30
+PG_CONNECT_TIMEOUT_S = 10
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SUPPORTED = ("sqlite", "postgresql")
+HOW_TO_FILL = (
+    "Bygg det med `python -m data demo`, eller importer en fil med `python -m data import FIL`."
+)
+
+
+class StoreError(RuntimeError):
+    """A problem with the store that the user can act on; the message (bokmål) says what
+    went wrong and what to do, and never holds a password."""
 
 
 def normalise_url(url: str) -> str:
@@ -32,11 +51,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def describe_url(url: str) -> str:
-    """The URL without a password, for showing on pages and in logs."""
-    from sqlalchemy.engine import make_url
+# A password= parameter in a URL's query, or in a libpq "key=value" string.
+_PASSWORD_PARAMETER = re.compile(r"((?:^|[?&;\s])password=)[^&;#\s]*", re.IGNORECASE)
 
-    return make_url(url).render_as_string(hide_password=True)
+
+def describe_url(url: str | URL) -> str:
+    """The URL with its password masked, in the userinfo and in a ``password=`` parameter,
+    for pages, logs and error messages. Works on any text, even one that is not a URL."""
+    text_url = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+    scheme, separator, rest = text_url.partition("://")
+    if separator:
+        location, question, query = rest.partition("?")
+        userinfo, at, host = location.rpartition("@")
+        if at and ":" in userinfo:
+            location = f"{userinfo.split(':', 1)[0]}:***@{host}"
+        text_url = f"{scheme}://{location}{question}{query}"
+    return _PASSWORD_PARAMETER.sub(r"\1***", text_url)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -44,21 +74,155 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def sqlite_path(engine: Engine) -> Path | None:
-    return Path(engine.url.database) if is_sqlite(engine) and engine.url.database else None
+    return _sqlite_file(engine.url) if is_sqlite(engine) else None
 
 
-def get_engine(url: str) -> Engine:
-    """An engine whose store has the current schema (created or upgraded if needed)."""
-    url = normalise_url(url)
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL, also in the ``file:…?uri=true`` form; None in memory."""
+    database = url.database or ""
+    if url.query.get("uri") == "true":
+        database = database.removeprefix("file:")
+    return Path(database) if database and database != ":memory:" else None
+
+
+def get_engine(url: str, create: bool = True) -> Engine:
+    """An engine whose store has the current schema, upgraded if needed.
+
+    ``create`` makes a store that does not exist; export and info pass False, so a mistyped
+    path is reported instead of leaving an empty store behind. Every problem, from a bad URL
+    to a store written by a newer app, raises StoreError.
+    """
+    from data.migrations import upgrade  # it raises StoreError, so it imports this module
+
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(parsed, create)
     else:
-        event.listen(engine, "before_cursor_execute", _binary_results)
-    upgrade(engine)
+        engine = _server_engine(parsed)
+    try:
+        if not create and not inspect(engine).has_table("store_meta"):
+            raise StoreError(f"Datalageret {describe_url(parsed)} er tomt. {HOW_TO_FILL}")
+        upgrade(engine)
+        if _writable(engine):
+            _use_wal(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as error:
+        engine.dispose()
+        raise explain(error, parsed) from error
     return engine
+
+
+def _parse(url: str) -> URL:
+    """The URL, if it names a database this app can use."""
+    shown = describe_url(url)
+    example = "sqlite:///sti/til/lager.sqlite eller postgresql://bruker@vert/database"
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as error:
+        raise StoreError(f"«{shown}» er ikke en database-URL. Skriv den som {example}.") from error
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise StoreError(
+            f"Ukjent databasetype «{parsed.get_backend_name()}» i {shown}: appen bruker SQLite "
+            f"eller PostgreSQL. Skriv URL-en som {example}."
+        )
+    return parsed
+
+
+def _sqlite_engine(url: URL, create: bool) -> Engine:
+    """SQLite with a busy timeout; a file in a folder the app cannot write is opened
+    read-only and immutable, since WAL needs to place its files beside the store."""
+    path = _sqlite_file(url)
+    if path is not None:
+        _check_sqlite_file(path, create)
+        if path.exists() and not os.access(path.parent, os.W_OK):
+            url = url.set(
+                database=f"file:{path}", query={"mode": "ro", "immutable": "1", "uri": "true"}
+            )
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """Refuse, before SQLite sees it, a store that is missing (unless it may be created),
+    is not a SQLite file, or was cut short; make its folder when it may be created."""
+    if not path.exists():
+        if not create:
+            raise StoreError(f"Datalageret {path} finnes ikke. {HOW_TO_FILL}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Kan ikke lage mappen {path.parent} til datalageret ({error.strerror}). "
+                "Velg en mappe du kan skrive i, med --db eller SAMHANDLING_DB_URL."
+            ) from error
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError as error:
+        raise StoreError(
+            f"Kan ikke lese datalageret {path} ({error.strerror}). Sjekk tilgangen til filen."
+        ) from error
+    if not header:
+        return  # an empty file is an empty SQLite store
+    if not header.startswith(SQLITE_MAGIC):
+        raise StoreError(
+            f"{path} er ikke en SQLite-database (filen er skadet eller av en annen type). "
+            "Velg riktig fil, eller flytt den bort og bygg lageret på nytt med "
+            "`python -m data demo`."
+        )
+    if _cut_short(path, header):
+        raise StoreError(
+            f"Datalageret {path} er avkortet: filen er mindre enn databasen den skal holde "
+            "(avbrutt kopiering eller full disk?). Hent en hel kopi, eller bygg lageret på nytt."
+        )
+
+
+def _cut_short(path: Path, header: bytes) -> bool:
+    """Whether the file holds fewer pages than its header says (SQLite would only notice
+    when a query reaches the missing pages). A WAL file may hold pages the store lacks."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    size_is_valid = header[24:28] == header[92:96]
+    return size_is_valid and pages * page_size > path.stat().st_size
+
+
+def _server_engine(url: URL) -> Engine:
+    """PostgreSQL, with a connection timeout so an unreachable server is reported soon."""
+    timeout = {} if "connect_timeout" in url.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    try:
+        engine = create_engine(url, pool_pre_ping=True, connect_args=timeout)
+    except ImportError as error:
+        raise StoreError(
+            f"Databasedriveren «{url.get_driver_name()}» er ikke installert "
+            f"({describe_url(url)}). Skriv URL-en som postgresql://…; appen bruker psycopg 3."
+        ) from error
+    event.listen(engine, "before_cursor_execute", _binary_results)
+    return engine
+
+
+def _writable(engine: Engine) -> bool:
+    """Whether the store is a SQLite file whose file and folder can be written (WAL needs
+    both)."""
+    path = sqlite_path(engine)
+    if path is None or engine.url.query.get("mode") == "ro":
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _use_wal(engine: Engine) -> None:
+    """Write-ahead logging, so readers keep reading while an import writes. It is kept in
+    the file, so this writes only the first time."""
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal":
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
@@ -66,6 +230,71 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API 
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def explain(error: Exception, url: str | URL) -> StoreError:
+    """A database error in words a user can act on, naming the store without its password."""
+    shown = describe_url(url)
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    lowered = detail.lower()
+    for needles, message in _EXPLANATIONS:
+        if any(needle in lowered for needle in needles):
+            return StoreError(message.format(store=shown, detail=detail))
+    return StoreError(f"Feil i datalageret {shown}: {detail}")
+
+
+_EXPLANATIONS = (
+    (
+        ("readonly", "read-only", "read only"),
+        "Datalageret {store} er skrivebeskyttet: det kan leses, men ikke endres. Gi skrivetilgang "
+        "til filen og mappen den ligger i, eller velg et annet lager.",
+    ),
+    (
+        ("file is not a database",),
+        "{store} er ikke en SQLite-database (filen er skadet eller av en annen type). Velg riktig "
+        "fil, eller bygg lageret på nytt med `python -m data demo`.",
+    ),
+    (
+        ("malformed", "corrupt"),
+        "Datalageret {store} er skadet ({detail}). Hent en hel kopi, eller bygg det på nytt med "
+        "`python -m data demo`.",
+    ),
+    (
+        ("unable to open database file",),
+        "Kan ikke åpne eller opprette datalageret {store}: mappen finnes ikke eller kan ikke "
+        "skrives. Velg en mappe du kan skrive i.",
+    ),
+    (
+        ("database is locked", "busy"),
+        "Datalageret {store} er opptatt med en annen skriving (ventet i "
+        f"{SQLITE_BUSY_TIMEOUT_S} s). Prøv igjen når den er ferdig.",
+    ),
+    (
+        ("disk is full", "no space", "disk i/o"),
+        "Kunne ikke skrive til datalageret {store} ({detail}). Sjekk at disken har plass.",
+    ),
+    (
+        ("connection", "could not translate host", "timeout", "authentication", "does not exist"),
+        "Får ikke kontakt med PostgreSQL-lageret {store} ({detail}). Sjekk at serveren kjører, "
+        "og at vert, port, database, bruker og passord stemmer.",
+    ),
+)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """One transaction that writes to the store; database errors (a read-only store, a full
+    disk) come out as StoreError. On SQLite the log is then folded into the file, so a copy of
+    the file alone holds everything."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+        if is_sqlite(engine):
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    except SQLAlchemyError as error:
+        raise explain(error, engine.url) from error
 
 
 BINARY_RESULTS = "binary_results"
@@ -188,7 +417,7 @@ def refresh_statistics(engine: Engine) -> None:
 def save_boundaries(engine: Engine, level: str, feature_collection: dict, source: str) -> None:
     """Keep official boundaries in the store, so every app instance on it draws the same map."""
     table = schema.boundaries
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         conn.execute(table.delete().where(table.c.level == level))
         conn.execute(
             table.insert().values(
@@ -212,6 +441,3 @@ def load_boundaries(engine: Engine, level: str) -> dict | None:
     collection = json.loads(row.geojson)
     collection["source"] = row.source
     return collection
-
-
-__all__ = ["CURRENT_VERSION", "get_engine", "load_boundaries", "save_boundaries"]

@@ -15,7 +15,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from data.settings import Settings
+from data.store import StoreError, explain
 from geo.areas import Level, kommuner
 from geo.boundaries import (
     DEFAULT_TOLERANCE,
@@ -68,16 +71,18 @@ def download_kommune_file(directory: Path, fetch: Fetch = http_fetch) -> Path:
 
 
 def store_boundary_file(path: Path, db_url: str, tolerance: float, source: str) -> None:
-    """Prepare 2024 kommune boundaries from `path`, print the report and save them."""
+    """Prepare 2024 kommune boundaries from `path`, print the report and save them.
+
+    The store is opened first, so a wrong URL is reported before the file is read."""
     from data.store import get_engine, save_boundaries
 
+    engine = get_engine(db_url)
     gdf = read_boundary_file(path)
     collection, report = prepare_kommune_boundaries(gdf, set(kommuner()["code"]), tolerance)
     for line in report.summary_lines():
         print(line)
     if not collection["features"]:
         raise BoundaryFileError(f"Ingen kommuner i {path.name} passet med 2024-inndelingen.")
-    engine = get_engine(db_url)
     save_boundaries(engine, level=Level.KOMMUNE, feature_collection=collection, source=source)
     print(f"Lagret kommunegrenser i databasen. Kilde: {source}")
 
@@ -120,8 +125,17 @@ def main(argv: list[str] | None = None, fetch: Fetch = http_fetch) -> int:
             source = "Geonorge: Administrative enheter kommuner © Kartverket"
             store_boundary_file(path, db_url, args.tolerance, source)
             return 0
-    except BoundaryFileError as error:
+    except (BoundaryFileError, StoreError) as error:
         print(f"Feil: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:  # one the store did not put in words itself
+        print(f"Feil: {explain(error, db_url)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(
+            f"Feil: kan ikke bruke filen {error.filename or ''} ({error.strerror or error}).",
+            file=sys.stderr,
+        )
         return 1
 
 
