@@ -2,38 +2,72 @@
 
 An import replaces whole indicator-years: the rows a file holds for an indicator and year
 are the complete truth for that slice, so aggregation and suppression stay consistent and
-importing the same file twice changes nothing.
+importing the same file twice changes nothing. A file that would leave a slice with far
+fewer rows than it holds is refused unless the caller says so (``replace_smaller``): that is
+what a one-row "fix" file for a whole slice looks like.
+
+The file is read in pieces and kept only as validated, compact rows; the published cube is
+then built one indicator at a time, once to compare with the store and once to write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, func, select
 
 from data import schema, store
 from data.cube import build_cube
 from data.settings import DEFAULT_DB_FILE
-from data.tidy import COLUMNS, NOT_PUBLISHED, REQUIRED, TidyFileError, parse_numbers, read_table
+from data.tidy import (
+    COLUMNS,
+    NOT_PUBLISHED,
+    REQUIRED,
+    TidyFileError,
+    half_unit,
+    parse_numbers,
+    read_chunks,
+    thousands,
+)
 from geo.areas import load_areas
 from geo.recoding import normalise_kommune_code, recode_to_2024
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
 
 MAX_ERRORS_SHOWN = 20
+# Reading stops once this many errors are found: the file is refused either way, and a
+# million bad rows must not fill the memory with their errors.
+MAX_ERRORS_KEPT = 1_000
 FIRST_YEAR = 1990
+# Norway has about 5.6 million people, and a year's bed-days in all its institutions are some
+# 15 million; a count above this is a mistake, and one above 2**63 would break every export.
+MAX_COUNT = 100_000_000
+TOO_LARGE = (
+    f"er urimelig stort (over {thousands(MAX_COUNT)}; Norge har om lag 5,6 millioner innbyggere)"
+)
+MAX_REASON_CHARS = 500
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A slice that would keep fewer than this share of its rows needs replace_smaller.
+SHRINK_LIMIT = 0.5
+MAX_CHANGES_SHOWN = 20
+DIVIDING = (Measure.SHARE, Measure.RATE, Measure.RATIO)
+SOURCE_HIDDEN_REASON = "Ikke publisert i kilden"
+NO_ROWS = "filen har ingen datarader, bare overskriften"
 KEY = list(OBSERVATION_KEY)  # pandas reads a tuple as one column label, a list as columns
 TRUE_TEXTS = ("true", "sann", "1", "ja")
 FALSE_TEXTS = ("false", "usann", "0", "nei")
+HEADER, FILE = "(overskrift)", "(fil)"  # the "column" of errors in the header or the whole file
 
 
 class ImportOutcome(StrEnum):
@@ -51,18 +85,51 @@ class RowError:
     reason: str
 
 
+@dataclass(frozen=True)
+class SliceChange:
+    """What an import does to one indicator-year: the rows it holds now and after."""
+
+    indicator_id: str
+    year: int
+    rows_now: int
+    rows_after: int
+
+    @property
+    def shrinks(self) -> bool:
+        """Far fewer rows than now, as a one-row "fix" file for a whole slice would leave."""
+        return self.rows_after < self.rows_now * SHRINK_LIMIT
+
+    def describe(self) -> str:
+        return (
+            f"{self.indicator_id} {self.year}: {thousands(self.rows_now)} rader nå, "
+            f"{thousands(self.rows_after)} etter importen"
+        )
+
+
 @dataclass
 class ImportResult:
+    """What an attempt did. ``changes`` lists every indicator-year the file covers; a
+    refusal to shrink slices names them in ``errors``. ``log_problem`` says why a rejection
+    could not be logged."""
+
     file_name: str
     outcome: ImportOutcome
     rows_in: int
     rows_written: int = 0
     errors: list[RowError] = field(default_factory=list)
     message: str = ""
+    changes: list[SliceChange] = field(default_factory=list)
+    log_problem: str = ""
+
+    @property
+    def shrinking(self) -> list[SliceChange]:
+        return [change for change in self.changes if change.shrinks]
 
     def error_lines(self, limit: int = MAX_ERRORS_SHOWN) -> list[str]:
         lines = [
             f"{self.file_name}, rad {e.row}, kolonne {e.column}: {e.reason}"
+            if e.row
+            else f"{self.file_name}: {e.reason}"
             for e in self.errors[:limit]
         ]
         if len(self.errors) > limit:
@@ -88,10 +155,18 @@ class _Errors:
                 text = str(reason.iloc[position if codes is None else codes[position]])
             self.items.append(RowError(int(position) + self.first_row, column, text))
 
-    def in_file_order(self) -> list[RowError]:
-        """By row, and within a row in the order of the tidy format's columns."""
-        order = {column: i for i, column in enumerate(COLUMNS)}
-        return sorted(self.items, key=lambda e: (e.row, order.get(e.column, 0)))
+    def add_at(self, positions: np.ndarray, column: str, reasons: list[str]) -> None:
+        """Errors at row positions, each with its own reason."""
+        self.items += [
+            RowError(int(p) + self.first_row, column, r)
+            for p, r in zip(positions, reasons, strict=True)
+        ]
+
+
+def _in_file_order(errors: list[RowError]) -> list[RowError]:
+    """By row, and within a row in the order of the tidy format's columns."""
+    order = {column: i for i, column in enumerate(COLUMNS)}
+    return sorted(errors, key=lambda e: (e.row, order.get(e.column, 0)))
 
 
 class _Text:
@@ -118,6 +193,7 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     """Clean rows ready for the cube, or the errors that stop the import.
 
     One check per column group, each recording its errors and handing on its clean column.
+    Duplicates are checked later, over the whole file.
     """
     table = table.rename(columns=lambda c: str(c).strip().lower().lstrip("\ufeff"))
     header_errors = _check_header(table, first_row)
@@ -130,7 +206,7 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     year = _check_year(table, errors)
     sex = _check_sex(table, errors)
     age = _check_age_band(table, indicator, unknown_indicator, catalogue, errors)
-    numbers, not_published = _check_numbers(table, indicator, catalogue, errors)
+    numbers, hidden, reason = _check_numbers(table, indicator, catalogue, errors)
     clean = pd.DataFrame(
         {
             "indicator_id": indicator.rows(indicator.values),
@@ -141,13 +217,27 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
             "numerator": numbers["numerator"],
             "denominator": numbers["denominator"],
             "value": numbers["value"].where(numbers["numerator"].isna()),
-            "not_published": not_published,
+            "source_hidden": hidden,
+            "not_published": reason,
         }
     )
-    _check_duplicates(clean, errors)
-    if not errors.items:
-        clean["year"] = clean["year"].astype(int)
-    return clean, errors.in_file_order()
+    if errors.items:  # the file is refused; its rows serve only the duplicate check
+        return clean, errors.items
+    return clean.astype({"year": int, **_key_types()}), errors.items
+
+
+@lru_cache(maxsize=1)
+def _key_types() -> dict[str, pd.CategoricalDtype]:
+    """The text keys as categories of the codes they can hold: a million valid rows are kept
+    in a few bytes each instead of a string each."""
+    catalogue = load_catalogue()
+    bands = dict.fromkeys(band for i in catalogue.values() for band in i.all_age_bands())
+    return {
+        "indicator_id": pd.CategoricalDtype(list(catalogue)),
+        "area_code": pd.CategoricalDtype(load_areas()["code"].tolist()),
+        "sex": pd.CategoricalDtype(list(Sex)),
+        "age_band": pd.CategoricalDtype(list(bands)),
+    }
 
 
 def _check_header(table: pd.DataFrame, first_row: int) -> list[RowError]:
@@ -160,9 +250,7 @@ def _check_header(table: pd.DataFrame, first_row: int) -> list[RowError]:
     if not (has_counts or "value" in table.columns):
         problems.append("trenger numerator og denominator, eller value")
     known = ", ".join(COLUMNS)
-    return [
-        RowError(first_row - 1, "(overskrift)", f"{p} (kjente kolonner: {known})") for p in problems
-    ]
+    return [RowError(first_row - 1, HEADER, f"{p} (kjente kolonner: {known})") for p in problems]
 
 
 def _check_indicator(
@@ -260,22 +348,29 @@ def _check_age_band(
 
 def _check_numbers(
     table: pd.DataFrame, indicator: _Text, catalogue: dict[str, Indicator], errors: _Errors
-) -> tuple[dict[str, pd.Series], pd.Series]:
-    """Numerator, denominator and value, and per row why the source did not publish them
-    (an SSB symbol, else the file's suppression_reason), NaN where it gave no reason."""
-    measures = {i.id: i.measure for i in catalogue.values()}
-    measure = indicator.rows(indicator.values.map(measures).fillna(""))
+) -> tuple[dict[str, pd.Series], pd.Series, pd.Series]:
+    """Numerator, denominator and value as the cube takes them; which rows the source hid
+    (an SSB symbol, or suppressed = true) and why, NaN where it gave no reason.
+
+    A hidden row's numbers are dropped whatever it carries: the source chose not to publish
+    them, so the cube treats the cell as a primary suppression of unknown size.
+    """
+    measure = indicator.rows(indicator.values.map({i.id: i.measure for i in catalogue.values()}))
+    multiplier = indicator.rows(
+        indicator.values.map({i.id: float(i.multiplier) for i in catalogue.values()})
+    )
     numbers, symbol_reason = _parse_numbers(table, errors)
-    no_symbol = symbol_reason.isna()
-    _check_counts(numbers, measure, no_symbol, errors)
-    source_suppressed = _check_suppressed(table, errors)
+    hidden = symbol_reason.notna() | _check_suppressed(table, errors)
+    _derive_numerators(table, numbers, measure.isin(DIVIDING), multiplier, hidden, errors)
+    _check_counts(numbers, measure, hidden, errors)
     errors.add(
-        numbers["numerator"].isna() & numbers["value"].isna() & no_symbol & ~source_suppressed,
+        numbers["numerator"].isna() & numbers["value"].isna() & ~hidden,
         "numerator",
         "trenger numerator og denominator, value eller et tegn for ikke publisert (: ..)",
     )
-    given = _Text(table, "suppression_reason")
-    return numbers, symbol_reason.fillna(given.rows(given.values.replace("", np.nan)))
+    given = _check_reasons(table, errors)
+    numbers = {column: values.mask(hidden) for column, values in numbers.items()}
+    return numbers, hidden, symbol_reason.fillna(given).where(hidden)
 
 
 def _parse_numbers(table: pd.DataFrame, errors: _Errors) -> tuple[dict[str, pd.Series], pd.Series]:
@@ -291,19 +386,69 @@ def _parse_numbers(table: pd.DataFrame, errors: _Errors) -> tuple[dict[str, pd.S
     return numbers, symbol_reason
 
 
-def _check_counts(
-    numbers: dict[str, pd.Series], measure: pd.Series, no_symbol: pd.Series, errors: _Errors
+def _derive_numerators(
+    table: pd.DataFrame,
+    numbers: dict[str, pd.Series],
+    divides: pd.Series,
+    multiplier: pd.Series,
+    hidden: pd.Series,
+    errors: _Errors,
 ) -> None:
-    """Counts are whole and not negative; a numerator needs its denominator when the measure
-    divides, and a share's numerator cannot exceed it."""
+    """A value with its denominator but no numerator gives the numerator (value × denominator
+    / multiplier), so the row is suppressed like any count: 25 % of 4 is one person.
+
+    The value may be rounded as written; the numerator must be the one whole number within
+    that rounding, else the row is refused and the file must give the numerator."""
+    value, denominator = numbers["value"], numbers["denominator"]
+    needs = numbers["numerator"].isna() & value.notna() & denominator.notna() & divides & ~hidden
+    at = np.flatnonzero(needs.to_numpy())
+    if not at.size:
+        return
+    given = value.to_numpy()[at]
+    scale = (denominator / multiplier).to_numpy()[at]
+    half = half_unit(table["value"].iloc[at]).to_numpy()
+    exact = given * scale
+    slack = 1e-9 * np.maximum(1.0, np.abs(exact))
+    first = np.ceil((given - half) * scale - slack)
+    last = np.floor((given + half) * scale + slack)
+    one = first == last
+    derived = numbers["numerator"].to_numpy(copy=True)
+    derived[at[one]] = first[one]
+    numbers["numerator"] = pd.Series(derived, index=needs.index)
+    none = last < first
+    errors.add_at(
+        at[none],
+        "value",
+        [
+            f"verdien gir ikke et helt antall i telleren ({x:.4g}); oppgi numerator"
+            for x in exact[none]
+        ],
+    )
+    several = last > first
+    errors.add_at(
+        at[several],
+        "value",
+        [
+            f"verdien er for grovt avrundet til å gi ett antall i telleren (mellom {a:.0f} og "
+            f"{b:.0f}); oppgi numerator"
+            for a, b in zip(first[several], last[several], strict=True)
+        ],
+    )
+
+
+def _check_counts(
+    numbers: dict[str, pd.Series], measure: pd.Series, hidden: pd.Series, errors: _Errors
+) -> None:
+    """Counts are whole, not negative and not beyond any Norwegian count; a numerator needs
+    its denominator when the measure divides, and a share's numerator cannot exceed it."""
     for column in ("numerator", "denominator"):
         value = numbers[column]
         errors.add(value < 0, column, "kan ikke være negativ")
         errors.add((value % 1 != 0) & value.notna(), column, "må være et helt antall")
+        errors.add(value > MAX_COUNT, column, TOO_LARGE)
     numerator, denominator = numbers["numerator"], numbers["denominator"]
-    divides = measure.isin([Measure.SHARE, Measure.RATE, Measure.RATIO])
     errors.add(
-        numerator.notna() & divides & denominator.isna() & no_symbol,
+        numerator.notna() & measure.isin(DIVIDING) & denominator.isna() & ~hidden,
         "denominator",
         "mangler nevner til telleren",
     )
@@ -323,6 +468,17 @@ def _check_suppressed(table: pd.DataFrame, errors: _Errors) -> pd.Series:
     return flag_text.rows(flag.isin(TRUE_TEXTS))
 
 
+def _check_reasons(table: pd.DataFrame, errors: _Errors) -> pd.Series:
+    """The source's reasons for hiding rows, NaN where empty. They are shown and exported,
+    so they must be short plain text (a control character breaks an XLSX export)."""
+    given = _Text(table, "suppression_reason")
+    too_long = given.values.str.len() > MAX_REASON_CHARS
+    errors.add(given.rows(too_long), "suppression_reason", f"er lengre enn {MAX_REASON_CHARS} tegn")
+    control = given.values.str.contains(_CONTROL_CHARACTERS, regex=True)
+    errors.add(given.rows(control), "suppression_reason", "inneholder kontrolltegn")
+    return given.rows(given.values.replace("", np.nan))
+
+
 def _check_duplicates(clean: pd.DataFrame, errors: _Errors) -> None:
     """Rows for an observation an earlier row already gave point at that first row."""
     duplicated = clean.duplicated(KEY, keep=False) & clean["area_code"].notna()
@@ -339,7 +495,31 @@ def _check_duplicates(clean: pd.DataFrame, errors: _Errors) -> None:
 
 
 def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _read_valid_rows(path: Path) -> tuple[pd.DataFrame, list[RowError], int]:
+    """Every row checked, a piece of the file at a time; the clean rows, the errors in file
+    order and the number of rows read."""
+    pieces, errors, rows_in, first_row = [], [], 0, None
+    for table, piece_row in read_chunks(path):
+        clean, piece_errors = _validate(table, piece_row)
+        if any(e.column == HEADER for e in piece_errors):
+            return clean, piece_errors, 0  # no row can be read under a wrong header
+        first_row = piece_row if first_row is None else first_row
+        pieces.append(clean)
+        errors += piece_errors
+        rows_in += len(table)
+        if len(errors) >= MAX_ERRORS_KEPT:
+            stopped = RowError(
+                0, FILE, f"lesingen stoppet etter {thousands(len(errors))} feil; rett dem først"
+            )
+            return pd.DataFrame(), [*_in_file_order(errors), stopped], rows_in
+    clean = pd.concat(pieces, ignore_index=True)
+    duplicates = _Errors(first_row)
+    _check_duplicates(clean, duplicates)
+    return clean, _in_file_order(errors + duplicates.items), rows_in
 
 
 def rejection_log_path(engine: Engine, override: Path | None = None) -> Path:
@@ -361,14 +541,105 @@ def _log_rejection(path: Path, entry: dict) -> None:
         f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _existing_slices(engine: Engine, slices: list[tuple[str, int]]) -> pd.DataFrame:
-    obs = schema.observations
-    condition = or_(*[and_(obs.c.indicator_id == i, obs.c.year == y) for i, y in slices])
-    with engine.connect() as conn:
-        result = conn.execute(
-            select(*[obs.c[c] for c in schema.OBSERVATION_COLUMNS]).where(condition)
+@dataclass
+class _Attempt:
+    """One import attempt: what a rejection logs."""
+
+    file_name: str
+    log_path: Path
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    digest: str = ""
+
+    def reject(
+        self, rows_in: int, errors: list[RowError], changes: list[SliceChange] | None = None
+    ) -> ImportResult:
+        """The rejected result, logged; a log that cannot be written is reported in the
+        result, never instead of the rejection's reasons."""
+        result = ImportResult(
+            self.file_name, ImportOutcome.REJECTED, rows_in, errors=errors, changes=changes or []
         )
-        return pd.DataFrame(result.all(), columns=schema.OBSERVATION_COLUMNS)
+        entry = {
+            "started_at": self.started.isoformat(timespec="seconds"),
+            "file_name": self.file_name,
+            "file_sha256": self.digest,
+            "rows_in": rows_in,
+            "outcome": ImportOutcome.REJECTED,
+            "message": "; ".join(result.error_lines(5)),
+        }
+        try:
+            _log_rejection(self.log_path, entry)
+        except OSError as error:
+            result.log_problem = (
+                f"Avvisningen kunne ikke logges i {self.log_path} ({error.strerror or error})."
+            )
+        return result
+
+
+def _file_problem(error: OSError | TidyFileError) -> str:
+    """Why a file could not be read, in the user's words."""
+    if isinstance(error, TidyFileError):
+        return str(error)
+    if isinstance(error, FileNotFoundError):
+        return "filen finnes ikke"
+    if isinstance(error, IsADirectoryError):
+        return "dette er en mappe, ikke en fil"
+    if isinstance(error, PermissionError):
+        return "mangler tilgang til å lese filen"
+    return f"filen kan ikke leses ({error.strerror or error})"
+
+
+def _publishable(cells: pd.DataFrame) -> pd.DataFrame:
+    """The rows the store keeps for these cells: aggregates, values, CIs and suppression,
+    with the cells the source hid flagged with its own reasons."""
+    # Hidden cells go in as unknowns, so no total is summed from the visible parts alone
+    # and the protection counts them as suppressed.
+    cube = build_cube(cells.drop(columns="not_published"), load_catalogue(), require_complete=True)
+    hidden = cells[cells["source_hidden"]]
+    if not hidden.empty:
+        reasons = hidden.set_index(KEY)["not_published"].fillna(SOURCE_HIDDEN_REASON)
+        # They come out of the cube blank, so only blank rows are looked up.
+        blank = cube.index[cube["numerator"].isna() & cube["value"].isna()]
+        keys = pd.MultiIndex.from_frame(cube.loc[blank, KEY])
+        from_source = keys.isin(reasons.index)
+        cube.loc[blank[from_source], "suppressed"] = True
+        cube.loc[blank[from_source], "suppression_reason"] = reasons.reindex(
+            keys[from_source]
+        ).to_numpy()
+    for column in schema.OBSERVATION_COLUMNS:
+        if column not in cube:
+            cube[column] = np.nan
+    cube["suppressed"] = cube["suppressed"].fillna(False).astype(bool)
+    return cube[schema.OBSERVATION_COLUMNS]
+
+
+def _cubes(clean: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The published rows one indicator at a time (its slices depend on nothing else), so
+    only one indicator's cube is in memory at once."""
+    for indicator_id, cells in clean.groupby("indicator_id", sort=True, observed=True):
+        texts = cells.astype({column: str for column in _key_types()}).reset_index(drop=True)
+        yield str(indicator_id), _publishable(texts)
+
+
+def _slice_counts(engine: Engine, indicator_id: str, years: list[int]) -> dict[int, int]:
+    """Rows the store holds now for some years of one indicator (a short IN list: one
+    statement per indicator, however many indicator-years a file holds)."""
+    obs = schema.observations
+    statement = (
+        select(obs.c.year, func.count())
+        .where(obs.c.indicator_id == indicator_id, obs.c.year.in_(years))
+        .group_by(obs.c.year)
+    )
+    with engine.connect() as conn:
+        return {int(year): int(rows) for year, rows in conn.execute(statement)}
+
+
+def _stored_rows(engine: Engine, indicator_id: str, years: list[int]) -> pd.DataFrame:
+    obs = schema.observations
+    statement = select(*[obs.c[c] for c in schema.OBSERVATION_COLUMNS]).where(
+        obs.c.indicator_id == indicator_id, obs.c.year.in_(years)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(statement).all(), columns=schema.OBSERVATION_COLUMNS)
 
 
 def _same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
@@ -386,92 +657,114 @@ def _same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     return True
 
 
+def _plan(engine: Engine, clean: pd.DataFrame) -> tuple[list[SliceChange], bool]:
+    """What the import would do to each indicator-year, and whether it would change nothing."""
+    changes: list[SliceChange] = []
+    unchanged = True
+    for indicator_id, cube in _cubes(clean):
+        after = {int(year): int(rows) for year, rows in cube["year"].value_counts().items()}
+        now = _slice_counts(engine, indicator_id, sorted(after))
+        changes += [
+            SliceChange(indicator_id, year, now.get(year, 0), after[year]) for year in sorted(after)
+        ]
+        unchanged = (
+            unchanged
+            and now == after
+            and _same_rows(_stored_rows(engine, indicator_id, sorted(after)), cube)
+        )
+    return changes, unchanged
+
+
+def _report(changes: list[SliceChange], progress: Callable[[str], None]) -> None:
+    """Before writing: which indicator-years are replaced, with their rows now and after
+    (those that would shrink first)."""
+    replaced = sorted(
+        (c for c in changes if c.rows_now), key=lambda c: (not c.shrinks, c.indicator_id, c.year)
+    )
+    progress(
+        f"  {len(changes)} indikator-år i filen: {len(replaced)} erstattes, "
+        f"{len(changes) - len(replaced)} er nye."
+    )
+    for change in replaced[:MAX_CHANGES_SHOWN]:
+        progress(f"    {change.describe()}")
+    if len(replaced) > MAX_CHANGES_SHOWN:
+        progress(f"    … og {len(replaced) - MAX_CHANGES_SHOWN} indikator-år til")
+
+
+def _write(
+    engine: Engine, attempt: _Attempt, rows_in: int, note: str, clean: pd.DataFrame | None
+) -> int:
+    """Replace the file's indicator-years and log the import, in one transaction. Without
+    ``clean`` the store already holds the file's rows and only the attempt is logged."""
+    written = 0
+    with store.writing(engine) as conn:
+        if clean is not None:
+            store.sync_reference_tables(conn)
+            for indicator_id, cube in _cubes(clean):
+                store.delete_slices(conn, [(indicator_id, int(y)) for y in cube["year"].unique()])
+                written += store.write_observations(conn, cube)
+        conn.execute(
+            schema.import_log.insert().values(
+                started_at=attempt.started,
+                file_name=attempt.file_name,
+                file_sha256=attempt.digest,
+                rows_in=rows_in,
+                rows_written=written,
+                outcome=ImportOutcome.UNCHANGED if clean is None else ImportOutcome.IMPORTED,
+                message=note,
+            )
+        )
+    return written
+
+
 def import_file(
     engine: Engine,
     path: str | Path,
     progress: Callable[[str], None] = lambda _: None,
     rejection_log: Path | None = None,
+    replace_smaller: bool = False,
 ) -> ImportResult:
     """Validate and import one file in a single transaction; log the attempt either way.
 
-    Rejections go to ``rejection_log``, or beside the store when it is None.
+    Rejections go to ``rejection_log``, or beside the store when it is None. An indicator-year
+    that would keep fewer than half its rows is refused unless ``replace_smaller``. A store
+    that cannot be written raises StoreError, and nothing is changed.
     """
     path = Path(path)
-    log_path = rejection_log_path(engine, rejection_log)
-    started = datetime.now(UTC)
+    attempt = _Attempt(path.name, rejection_log_path(engine, rejection_log))
     clock = time.perf_counter()
-    log = {"started_at": started.isoformat(timespec="seconds"), "file_name": path.name}
     try:
-        digest = _file_hash(path)
-        progress(f"Leser {path.name} …")
-        table, first_row = read_table(path)
-    except (OSError, TidyFileError, ValueError, UnicodeDecodeError) as exc:
-        result = ImportResult(
-            path.name, ImportOutcome.REJECTED, 0, errors=[RowError(0, "(fil)", str(exc))]
-        )
-        _log_rejection(log_path, {**log, "outcome": ImportOutcome.REJECTED, "message": str(exc)})
-        return result
-    log["file_sha256"] = digest
-    progress(f"  {len(table):,} rader lest på {time.perf_counter() - clock:.1f} s; kontrollerer …")
-    clean, errors = _validate(table, first_row)
+        attempt.digest = _file_hash(path)
+        progress(f"Leser og kontrollerer {path.name} …")
+        clean, errors, rows_in = _read_valid_rows(path)
+    except (OSError, TidyFileError) as error:
+        return attempt.reject(0, [RowError(0, FILE, _file_problem(error))])
     if errors:
-        result = ImportResult(path.name, ImportOutcome.REJECTED, len(table), errors=errors)
-        _log_rejection(
-            log_path,
-            {
-                **log,
-                "rows_in": len(table),
-                "outcome": ImportOutcome.REJECTED,
-                "message": "; ".join(result.error_lines(5)),
-            },
-        )
-        return result
+        return attempt.reject(rows_in, errors)
+    if rows_in == 0:
+        return attempt.reject(0, [RowError(0, FILE, NO_ROWS)])
     progress(
-        f"  alle rader er gyldige ({time.perf_counter() - clock:.1f} s); beregner aggregater …"
+        f"  {thousands(rows_in)} gyldige rader ({time.perf_counter() - clock:.1f} s); "
+        "beregner aggregater og sammenligner med lageret …"
     )
-    # Hidden rows take part as unknowns, so no total is summed from the visible parts alone.
-    cube = build_cube(clean.drop(columns="not_published"), load_catalogue(), require_complete=True)
-    # They come out of the cube blank, so only blank rows are looked up.
-    hidden = clean[clean["numerator"].isna() & clean["value"].isna()]
-    reasons = hidden.set_index(KEY)["not_published"].fillna("Ikke publisert i kilden")
-    blank = cube.index[cube["numerator"].isna() & cube["value"].isna()]
-    keys = pd.MultiIndex.from_frame(cube.loc[blank, KEY])
-    from_source = keys.isin(reasons.index)
-    cube.loc[blank[from_source], "suppressed"] = True
-    cube.loc[blank[from_source], "suppression_reason"] = reasons.reindex(
-        keys[from_source]
-    ).to_numpy()
-    for column in schema.OBSERVATION_COLUMNS:
-        if column not in cube:
-            cube[column] = np.nan
-    cube["suppressed"] = cube["suppressed"].fillna(False).astype(bool)
-    pairs = cube[["indicator_id", "year"]].drop_duplicates().itertuples(index=False, name=None)
-    slices = sorted((i, int(y)) for i, y in pairs)
-    progress(f"  {len(cube):,} rader i {len(slices)} indikator-år; sammenligner med lageret …")
-    existing = _existing_slices(engine, slices)
-    if not existing.empty and _same_rows(existing, cube):
-        outcome, written = ImportOutcome.UNCHANGED, 0
-    else:
-        outcome, written = ImportOutcome.IMPORTED, len(cube)
-    with engine.begin() as conn:
-        if outcome == ImportOutcome.IMPORTED:
-            store.sync_reference_tables(conn)
-            store.delete_slices(conn, slices)
-            store.write_observations(conn, cube)
-        conn.execute(
-            schema.import_log.insert().values(
-                started_at=started,
-                file_name=path.name,
-                file_sha256=digest,
-                rows_in=len(table),
-                rows_written=written,
-                outcome=outcome,
-                message=f"{len(slices)} indikator-år",
-            )
+    changes, unchanged = _plan(engine, clean)
+    note = f"{len(changes)} indikator-år"
+    if unchanged:
+        progress("  Lageret har allerede de samme tallene; ingenting skrives.")
+        _write(engine, attempt, rows_in, note, clean=None)
+        return ImportResult(
+            path.name, ImportOutcome.UNCHANGED, rows_in, 0, message=note, changes=changes
         )
-    progress(
-        f"Ferdig på {time.perf_counter() - clock:.1f} s: {outcome}, {written:,} rader skrevet."
-    )
+    _report(changes, progress)
+    shrinking = [change for change in changes if change.shrinks]
+    if shrinking and not replace_smaller:
+        reasons = [
+            RowError(0, FILE, f"ville gi langt færre rader (under halvparten): {c.describe()}")
+            for c in shrinking
+        ]
+        return attempt.reject(rows_in, reasons, changes)
+    written = _write(engine, attempt, rows_in, note, clean)
+    progress(f"Ferdig på {time.perf_counter() - clock:.1f} s: {thousands(written)} rader skrevet.")
     return ImportResult(
-        path.name, outcome, len(table), written, message=f"{len(slices)} indikator-år"
+        path.name, ImportOutcome.IMPORTED, rows_in, written, message=note, changes=changes
     )
