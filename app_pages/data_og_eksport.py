@@ -5,6 +5,7 @@ and the page prints the command that reproduces the download."""
 from __future__ import annotations
 
 import shlex
+from contextlib import closing
 from functools import partial
 
 import pandas as pd
@@ -102,9 +103,17 @@ def export_file(engine: Engine, filters: ExportFilter, fmt: str) -> bytes:
     return exporter.export_bytes(engine, filters, fmt)[0]
 
 
+@per_store_version(max_entries=64)
+def selection_rows(filters: ExportFilter) -> int:
+    return exporter.count_rows(data.engine(), filters)
+
+
 @per_store_version(max_entries=16, spinner="Henter data …")
-def export_frame(filters: ExportFilter) -> pd.DataFrame:
-    return exporter.export_frame(data.engine(), filters)
+def preview_frame(filters: ExportFilter) -> pd.DataFrame:
+    """The first rows of the selection, all the table shows: a whole selection can be
+    hundreds of thousands of rows, which only the downloads need."""
+    with closing(exporter.export_chunks(data.engine(), filters, MAX_SHOWN_ROWS)) as chunks:
+        return next(chunks, pd.DataFrame(columns=exporter.TIDY_COLUMNS))
 
 
 def pick_filters() -> ExportFilter:
@@ -147,11 +156,18 @@ def pick_filters() -> ExportFilter:
     return build_filter(indicators, level, areas, years, sexes, ages)
 
 
+def offered_formats(rows: int) -> list[str]:
+    """The formats that can hold the selection (XLSX has a row limit)."""
+    return [fmt for fmt in FORMATS if exporter.format_problem(fmt, rows) is None]
+
+
 def show_downloads(filters: ExportFilter, rows: int) -> None:
-    """Three download buttons with every matching row, however many the table shows."""
+    """A download button per format that can hold every matching row, however many the
+    table shows; where a format cannot, the page says why instead."""
     engine = data.engine()
+    offered = offered_formats(rows)
     cols = st.columns(3)
-    for col, fmt in zip(cols, FORMATS, strict=True):
+    for col, fmt in zip(cols, offered, strict=False):
         col.download_button(
             f"Last ned {BUTTON_LABELS[fmt]}",
             data=partial(export_file, engine, filters, fmt),
@@ -164,15 +180,20 @@ def show_downloads(filters: ExportFilter, rows: int) -> None:
             disabled=rows == 0,
             width="stretch",
         )
+    for fmt in FORMATS:
+        problem = exporter.format_problem(fmt, rows)
+        if problem:
+            st.info(f"{BUTTON_LABELS[fmt]} tilbys ikke for dette utvalget. {problem}")
 
 
-def show_command(filters: ExportFilter) -> None:
+def show_command(filters: ExportFilter, rows: int) -> None:
     """The command lines that write the same files, for scripts and scheduled jobs."""
     st.markdown(
         "Samme filer fra kommandolinjen (i prosjektmappen, mot samme datalager som appen, "
         "valgt med miljøvariabelen `SAMHANDLING_DB_URL`):"
     )
-    st.code("\n".join(cli_command(filters, fmt) for fmt in FORMATS), language="bash")
+    commands = [cli_command(filters, fmt) for fmt in offered_formats(rows)]
+    st.code("\n".join(commands), language="bash")
 
 
 page_header(
@@ -180,19 +201,19 @@ page_header(
     "Velg hva du vil ha, se tallene i tabellen og last dem ned. Tomme valg betyr «alle».",
 )
 filters = pick_filters()
-frame = export_frame(filters)
-st.markdown(f"**{number(len(frame), 0)} rader** i utvalget.")
-show_downloads(filters, len(frame))
-if frame.empty:
+rows = selection_rows(filters)
+st.markdown(f"**{number(rows, 0)} rader** i utvalget.")
+show_downloads(filters, rows)
+if rows == 0:
     empty_state("Ingen rader passer til utvalget. Fjern noen av valgene.")
 else:
-    if len(frame) > MAX_SHOWN_ROWS:
+    if rows > MAX_SHOWN_ROWS:
         st.caption(
             f"Tabellen viser de første {number(MAX_SHOWN_ROWS, 0)} radene; nedlastingen har alle."
         )
-    st.dataframe(frame.head(MAX_SHOWN_ROWS), hide_index=True, height=420)
+    st.dataframe(preview_frame(filters), hide_index=True, height=420)
 st.info(SUPPRESSION_LEGEND, icon=":material/visibility_off:")
 st.subheader("Samme uttrekk fra kommandolinjen")
-show_command(filters)
+show_command(filters, rows)
 with st.expander("Om formatet: kolonnene i filene"):
     st.markdown(TIDY_FORMAT)

@@ -5,12 +5,12 @@ Suppressed cells are stored without their numbers, so no query here can return t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, case, func, select
+from sqlalchemy import Engine, Row, Select, and_, case, func, select
 
 from data.schema import OBSERVATION_COLUMNS, import_log, observations
 from data.store import BINARY_RESULTS
@@ -64,6 +64,12 @@ def _frame(
         result = conn.execute(statement.execution_options(**{BINARY_RESULTS: True}))
         keys = list(result.keys())
         rows = result.fetchall()
+    return _rows_frame(keys, rows, with_areas, level)
+
+
+def _rows_frame(
+    keys: list[str], rows: Sequence[Row], with_areas: bool = False, level: str | None = None
+) -> pd.DataFrame:
     if level:
         level_of, position = _area_lookup()["level"], keys.index("area_code")
         rows = [row for row in rows if level_of.get(row[position]) == level]
@@ -161,16 +167,17 @@ def area_profile(
     return _frame(engine, statement)
 
 
-def fetch_observations(
-    engine: Engine,
+EXPORT_ORDER = ("indicator_id", "year", "area_code", "sex", "age_band")
+
+
+def _filters(
     indicator_ids: Sequence[str] | None = None,
-    level: str | None = None,
     area_codes: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     sexes: Sequence[str] | None = None,
     age_bands: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Observations in the tidy format, filtered as the export and the data page ask."""
+) -> list:
+    """The export filters as SQL conditions; empty means everything."""
     conditions = []
     if indicator_ids:
         conditions.append(OBS.indicator_id.in_(list(indicator_ids)))
@@ -182,13 +189,74 @@ def fetch_observations(
         conditions.append(OBS.sex.in_(list(sexes)))
     if age_bands:
         conditions.append(OBS.age_band.in_(list(age_bands)))
-    frame = _observations(
-        engine,
-        *conditions,
-        order=["indicator_id", "year", "area_code", "sex", "age_band"],
-        level=level,
-    )
+    return conditions
+
+
+def _level_condition(level: str | None) -> list:
+    """One area level as an IN list of its codes, for queries that count or stream."""
+    if not level:
+        return []
+    areas = load_areas()
+    return [OBS.area_code.in_(areas.loc[areas["level"] == level, "code"].tolist())]
+
+
+def fetch_observations(
+    engine: Engine,
+    indicator_ids: Sequence[str] | None = None,
+    level: str | None = None,
+    area_codes: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    sexes: Sequence[str] | None = None,
+    age_bands: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Observations in the tidy format, filtered as the export and the data page ask."""
+    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
+    frame = _observations(engine, *conditions, order=EXPORT_ORDER, level=level)
     return frame[TIDY_COLUMNS]
+
+
+def count_observations(
+    engine: Engine,
+    indicator_ids: Sequence[str] | None = None,
+    level: str | None = None,
+    area_codes: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    sexes: Sequence[str] | None = None,
+    age_bands: Sequence[str] | None = None,
+) -> int:
+    """How many rows ``fetch_observations`` would return, without reading them."""
+    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
+    statement = select(func.count()).select_from(observations)
+    with engine.connect() as conn:
+        return int(conn.execute(statement.where(*conditions, *_level_condition(level))).scalar())
+
+
+def observation_chunks(
+    engine: Engine,
+    chunk_rows: int,
+    indicator_ids: Sequence[str] | None = None,
+    level: str | None = None,
+    area_codes: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    sexes: Sequence[str] | None = None,
+    age_bands: Sequence[str] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The rows of ``fetch_observations`` in pieces of at most ``chunk_rows``, streamed from
+    the database (a server-side cursor on PostgreSQL), so an export of any size fits in
+    memory."""
+    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
+    statement = (
+        select(*_STORED)
+        .where(*conditions, *_level_condition(level))
+        .order_by(*[OBS[c] for c in EXPORT_ORDER])
+    )
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
+            statement
+        )
+        keys = list(result.keys())
+        for rows in result.partitions():
+            yield _rows_frame(keys, rows, with_areas=True)[TIDY_COLUMNS]
 
 
 def indicator_years(engine: Engine) -> pd.DataFrame:

@@ -115,3 +115,20 @@ def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
     assert not at.exception
     notices = [info.value for info in at.info if "Lenken" in info.value]
     assert len(notices) == 3
+
+
+def test_a_selection_too_large_for_xlsx_says_why_instead_of_offering_it(
+    app_test,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    from data import exporter
+
+    monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", 10)
+    at = app_test(PAGE, PARAMS)
+    assert not at.exception
+    labels = [button.label for button in at.get("download_button")]
+    assert labels == ["Last ned CSV", "Last ned CSV for norsk Excel"]
+    why = [info.value for info in at.info if "tilbys ikke" in info.value]
+    assert len(why) == 1 and why[0].startswith("Excel (XLSX) tilbys ikke for dette utvalget.")
+    assert "Utvalget har" in why[0] and "bruk CSV" in why[0]
+    assert not any("--format xlsx" in line for line in commands(at))
