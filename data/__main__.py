@@ -1,4 +1,8 @@
-"""Command line for the store: ``python -m data demo|import|export|info``."""
+"""Command line for the store: ``python -m data demo|import|export|info``.
+
+Every problem with the store or a file ends in a message on stderr and exit code 1, never
+in a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from data import store
-from data.exporter import FORMATS, ExportFilter, export_bytes
+from data.exporter import FORMATS, ExportError, ExportFilter, export_to_file
 from data.settings import DB_URL_VAR, Settings
 from geo.areas import LEVELS
 from indicators.vocabulary import Sex
@@ -27,7 +33,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from data.importer import ImportOutcome, import_file
 
     engine = store.get_engine(settings.db_url)
-    result = import_file(engine, args.file, progress=print, rejection_log=settings.rejection_log)
+    result = import_file(
+        engine,
+        args.file,
+        progress=print,
+        rejection_log=settings.rejection_log,
+        replace_smaller=args.replace_smaller,
+    )
     if result.outcome == ImportOutcome.REJECTED:
         print(
             f"Importen ble avvist; ingenting er endret i lageret ({len(result.errors)} feil):",
@@ -35,6 +47,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         for line in result.error_lines():
             print("  " + line, file=sys.stderr)
+        if result.shrinking:
+            print(
+                "Skal filen erstatte hele indikator-årene over, kjør igjen med --replace-smaller.",
+                file=sys.stderr,
+            )
+        if result.log_problem:
+            print(result.log_problem, file=sys.stderr)
         return 1
     print(
         f"{result.file_name}: {result.outcome} ({result.rows_in:,} rader inn, "
@@ -44,7 +63,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    engine = store.get_engine(settings.db_url)
+    engine = store.get_engine(settings.db_url, create=False)
     filters = ExportFilter(
         indicator_ids=tuple(args.indicator or ()),
         level=args.level,
@@ -53,8 +72,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         sexes=tuple(args.sex or ()),
         age_bands=tuple(args.age_band or ()),
     )
-    content, rows = export_bytes(engine, filters, args.format)
-    Path(args.out).write_bytes(content)
+    rows = export_to_file(engine, filters, args.format, Path(args.out))
     print(f"Skrev {rows:,} rader til {args.out} ({args.format}).")
     return 0
 
@@ -62,7 +80,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     from data.queries import import_history, store_summary
 
-    engine = store.get_engine(settings.db_url)
+    engine = store.get_engine(settings.db_url, create=False)
     meta = store.get_meta(engine)
     summary = store_summary(engine)
     print(f"Lager: {store.describe_url(str(engine.url))}")
@@ -98,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="importer en ryddig CSV- eller XLSX-fil")
     imp.add_argument("file", help="filen som skal importeres")
     imp.add_argument("--db", help=db_help)
+    imp.add_argument(
+        "--replace-smaller",
+        action="store_true",
+        help="la filen erstatte indikator-år selv om de får under halvparten så mange rader",
+    )
     imp.set_defaults(run=cmd_import)
 
     exp = sub.add_parser("export", help="eksporter filtrerte observasjoner")
@@ -120,7 +143,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args, Settings.from_environment(os.environ, args.db))
+    settings = Settings.from_environment(os.environ, args.db)
+    try:
+        return args.run(args, settings)
+    except (store.StoreError, ExportError) as error:
+        return fail(str(error))
+    except SQLAlchemyError as error:  # one the store did not put in words itself
+        return fail(str(store.explain(error, settings.db_url)))
+    except OSError as error:
+        return fail(f"Kan ikke bruke filen {error.filename or ''} ({error.strerror or error}).")
+
+
+def fail(message: str) -> int:
+    print(f"Feil: {message}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

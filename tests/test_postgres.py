@@ -62,3 +62,38 @@ def test_import_on_postgres_is_all_or_nothing(pg_url, tmp_path):
     assert "avvist" in rejections.read_text(encoding="utf-8")
     pd.testing.assert_frame_equal(before, queries.fetch_observations(pg))
     assert import_file(pg, good).outcome == "uendret"
+
+
+def test_info_on_postgres_never_shows_the_password_nor_creates_a_store(
+    pg_url, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from data.__main__ import main
+
+    secret_url = f"{pg_url}&password=hemmelig"
+    assert main(["info", "--db", secret_url]) == 1
+    err = capsys.readouterr().err
+    assert "er tomt" in err and "hemmelig" not in err and "password=***" in err
+    store.get_engine(pg_url)
+    assert main(["info", "--db", secret_url]) == 0
+    out = capsys.readouterr().out
+    assert "hemmelig" not in out and "password=***" in out
+
+
+def test_a_large_import_on_postgres_replaces_slices_only_when_asked(pg_url, tmp_path) -> None:
+    from indicators.catalogue import load_catalogue
+
+    pg = store.get_engine(pg_url)
+    rows = ["indicator_id;area_code;year;numerator;denominator"]
+    rows += [
+        f"{indicator};0301;{year};100;1000"
+        for indicator in load_catalogue()
+        for year in range(1990, 2024)
+    ]
+    many = tmp_path / "mange.csv"
+    many.write_text("\n".join(rows), encoding="utf-8")
+    assert import_file(pg, many).outcome == "importert"
+    fix = tmp_path / "fix.csv"
+    fix.write_text("indicator_id;area_code;year;value\nkad_bruk;4601;2023;7\n", encoding="utf-8")
+    refused = import_file(pg, fix, rejection_log=tmp_path / "avvist.jsonl")
+    assert refused.outcome == "avvist" and refused.shrinking[0].rows_now == 3
+    assert import_file(pg, fix, replace_smaller=True).outcome == "importert"

@@ -1,0 +1,66 @@
+"""Exports that fit: XLSX is refused above its limit, and large exports stream in pieces."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from data import exporter
+from data.__main__ import main as data_main
+from data.exporter import ExportError, ExportFilter, export_bytes, read_export
+
+FILTERS = ExportFilter(indicator_ids=("kad_bruk",), level="helsefellesskap", years=(2023, 2024))
+
+
+def test_xlsx_beyond_its_limit_is_refused_in_words(demo_engine, monkeypatch) -> None:  # noqa: ANN001
+    rows = exporter.count_rows(demo_engine, FILTERS)
+    assert rows == 114
+    monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", rows - 1)
+    with pytest.raises(ExportError, match="Utvalget har 114 rader, og Excel-filer"):
+        export_bytes(demo_engine, FILTERS, "xlsx")
+    assert export_bytes(demo_engine, FILTERS, "csv")[1] == rows  # CSV has no limit
+    monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", rows)
+    assert export_bytes(demo_engine, FILTERS, "xlsx")[1] == rows
+
+
+def test_the_xlsx_limit_is_within_what_a_sheet_holds() -> None:
+    assert exporter.MAX_XLSX_ROWS < exporter.EXCEL_SHEET_ROWS
+    assert "1 048 576" in exporter.format_problem("xlsx", exporter.MAX_XLSX_ROWS + 1)
+    assert exporter.format_problem("csv", 10**9) is None
+
+
+def test_the_cli_refuses_a_too_large_xlsx_and_writes_nothing(
+    demo_db_url: str, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # noqa: ANN001
+    monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", 100)
+    out = tmp_path / "stor.xlsx"
+    argv = ["export", "--out", str(out), "--format", "xlsx", "--indicator", "kad_bruk"]
+    assert data_main([*argv, "--db", demo_db_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Feil: Utvalget har") and "bruk CSV" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-no", "xlsx"])
+def test_an_export_in_pieces_is_the_same_file(demo_engine, monkeypatch, fmt: str) -> None:  # noqa: ANN001
+    whole = export_bytes(demo_engine, FILTERS, fmt)
+    monkeypatch.setattr(exporter, "CHUNK_ROWS", 7)  # 114 rows in 17 pieces
+    assert export_bytes(demo_engine, FILTERS, fmt) == whole
+
+
+def test_a_large_csv_body_waits_on_disk_for_its_header(demo_engine, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(exporter, "SPOOL_BYTES", 1_000)
+    content, rows = export_bytes(demo_engine, FILTERS, "csv")
+    monkeypatch.undo()
+    assert (content, rows) == export_bytes(demo_engine, FILTERS, "csv")
+
+
+def test_an_empty_selection_has_the_header_and_the_column_names(demo_engine) -> None:  # noqa: ANN001
+    empty = ExportFilter(indicator_ids=("kad_bruk",), years=(1990,))
+    for fmt in ("csv", "csv-no", "xlsx"):
+        content, rows = export_bytes(demo_engine, empty, fmt)
+        assert rows == 0
+        table = read_export(io.BytesIO(content), fmt)
+        assert table.empty and list(table.columns) == exporter.TIDY_COLUMNS
