@@ -230,6 +230,21 @@ def test_importing_into_a_read_only_store_is_refused_and_changes_nothing(
     assert db.read_bytes() == before
 
 
+def test_a_folder_the_app_cannot_write_opens_the_store_read_only(
+    filled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WAL needs to write beside the store; where it cannot, the store is still read."""
+    db = copy_of(filled_db, tmp_path)
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: access(path, mode) and path != db.parent)
+    engine = store.get_engine(f"sqlite:///{db}", create=False)
+    assert engine.url.query["mode"] == "ro" and engine.url.query["immutable"] == "1"
+    assert queries.store_summary(engine)["rows"] == 396
+    with pytest.raises(StoreError, match="skrivebeskyttet"):
+        store.save_boundaries(engine, "kommune", {"features": []}, "test")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [db.name]  # no -wal or -shm beside it
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file or folder")
 def test_a_store_in_a_read_only_folder_serves_readers(filled_db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "skrivebeskyttet"
