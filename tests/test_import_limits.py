@@ -46,7 +46,7 @@ def test_a_value_with_its_denominator_gives_the_numerator_and_is_suppressed(
     result = import_file(empty_engine, source)
     assert result.outcome == "importert", result.error_lines()
     small = stored(empty_engine, "0301")
-    assert small.suppressed and small.suppression_reason == "Færre enn 5 i telleren"
+    assert small.suppressed and small.suppression_reason  # the reason is the protection's
     assert small[["numerator", "denominator", "value"]].isna().all()
     published = stored(empty_engine, "4601", 2022)
     assert (published.numerator, published.denominator) == (31, 100)
