@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from data.settings import Settings
+from data.store import StoreError
 from ui import data
 from ui.layout import sidebar_store_info
 from ui.state import reset_notice_place
@@ -89,6 +90,10 @@ def ensure_store_has_data() -> bool:
 data.configure(Settings.from_environment(os.environ))
 navigation = st.navigation(PAGES, position="sidebar")
 reset_notice_place()
-if ensure_store_has_data():
-    sidebar_store_info()
-    navigation.run()
+try:
+    if ensure_store_has_data():
+        sidebar_store_info()
+        navigation.run()
+except StoreError as problem:
+    # What went wrong and what to do, in words; the message never holds a password.
+    st.error(str(problem), icon=":material/database:")

@@ -13,7 +13,7 @@ from ui import data
 
 def test_an_import_invalidates_the_cached_queries(tmp_path):
     url = f"sqlite:///{tmp_path / 'cache.sqlite'}"
-    data.configure(Settings(db_url=url, embedded=False))
+    data.configure(Settings(db_url=url, embedded=True))  # the store is made on first use
     clear_streamlit_caches()
     try:
         assert data.map_slice("kad_bruk", 2024).empty

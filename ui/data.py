@@ -15,6 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from data import queries, store
 from data.schema import import_log
@@ -45,7 +46,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return store.get_engine(url)
+    return store.get_engine(url, create=settings().embedded)
 
 
 def engine() -> Engine:
@@ -90,7 +91,11 @@ def per_store_version(
 
         @functools.wraps(function)
         def current(*args: P.args, **kwargs: P.kwargs) -> R:
-            return cached(store_version(), *args, **kwargs)
+            try:
+                return cached(store_version(), *args, **kwargs)
+            except SQLAlchemyError as error:
+                # A page shows the store's problem in words (app.py), never a driver error.
+                raise store.explain(error, settings().db_url) from error
 
         return current
 
