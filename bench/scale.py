@@ -251,7 +251,7 @@ def _parquet_table(cube: pd.DataFrame, areas: pd.DataFrame) -> pa.Table:
 def _marker(engine: Engine) -> dict:
     try:
         return json.loads(store.get_meta(engine).get(META_KEY, "{}"))
-    except Exception:  # noqa: BLE001 (a missing or foreign store simply means: rebuild)
+    except Exception:
         return {}
 
 

@@ -85,7 +85,7 @@ def _rows_frame(
 
 def _observations(
     engine: Engine,
-    *conditions,  # noqa: ANN002 (SQL expressions)
+    *conditions,
     order: Sequence[str],
     level: str | None = None,
 ) -> pd.DataFrame:

@@ -225,7 +225,7 @@ def _use_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API objects)
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA temp_store=MEMORY")
@@ -300,7 +300,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
 BINARY_RESULTS = "binary_results"
 
 
-def _binary_results(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, ARG001 (SQLAlchemy event)
+def _binary_results(conn, cursor, statement, parameters, context, executemany) -> None:
     """Queries marked ``binary_results`` get PostgreSQL's binary result format: parsing a
     barometer's 30 000 numbers from text took as long as the query itself."""
     if context is not None and context.execution_options.get(BINARY_RESULTS):

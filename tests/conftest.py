@@ -29,12 +29,12 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_engine(demo_db_url: str):  # noqa: ANN201
+def demo_engine(demo_db_url: str):
     return store.get_engine(demo_db_url)
 
 
 @pytest.fixture
-def empty_engine(tmp_path: Path):  # noqa: ANN201
+def empty_engine(tmp_path: Path):
     return store.get_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
 
 
@@ -56,7 +56,7 @@ def pg_url() -> str:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-    except Exception as exc:  # noqa: BLE001 (any connection failure means: no server)
+    except Exception as exc:
         if os.environ.get("SAMHANDLING_REQUIRE_PG"):
             raise
         pytest.skip(f"PostgreSQL svarer ikke på {base}: {exc}")
@@ -74,7 +74,7 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def app_test(demo_db_url: str, monkeypatch: pytest.MonkeyPatch):
     """Factory: run the real app on the demo store at a page, with query parameters."""
     from streamlit.testing.v1 import AppTest
 

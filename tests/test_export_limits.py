@@ -14,7 +14,7 @@ from data.exporter import ExportError, ExportFilter, export_bytes, read_export
 FILTERS = ExportFilter(indicator_ids=("kad_bruk",), level="helsefellesskap", years=(2023, 2024))
 
 
-def test_xlsx_beyond_its_limit_is_refused_in_words(demo_engine, monkeypatch) -> None:  # noqa: ANN001
+def test_xlsx_beyond_its_limit_is_refused_in_words(demo_engine, monkeypatch) -> None:
     rows = exporter.count_rows(demo_engine, FILTERS)
     assert rows == 114
     monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", rows - 1)
@@ -33,7 +33,7 @@ def test_the_xlsx_limit_is_within_what_a_sheet_holds() -> None:
 
 def test_the_cli_refuses_a_too_large_xlsx_and_writes_nothing(
     demo_db_url: str, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
-) -> None:  # noqa: ANN001
+) -> None:
     monkeypatch.setattr(exporter, "MAX_XLSX_ROWS", 100)
     out = tmp_path / "stor.xlsx"
     argv = ["export", "--out", str(out), "--format", "xlsx", "--indicator", "kad_bruk"]
@@ -44,20 +44,20 @@ def test_the_cli_refuses_a_too_large_xlsx_and_writes_nothing(
 
 
 @pytest.mark.parametrize("fmt", ["csv", "csv-no", "xlsx"])
-def test_an_export_in_pieces_is_the_same_file(demo_engine, monkeypatch, fmt: str) -> None:  # noqa: ANN001
+def test_an_export_in_pieces_is_the_same_file(demo_engine, monkeypatch, fmt: str) -> None:
     whole = export_bytes(demo_engine, FILTERS, fmt)
     monkeypatch.setattr(exporter, "CHUNK_ROWS", 7)  # 114 rows in 17 pieces
     assert export_bytes(demo_engine, FILTERS, fmt) == whole
 
 
-def test_a_large_csv_body_waits_on_disk_for_its_header(demo_engine, monkeypatch) -> None:  # noqa: ANN001
+def test_a_large_csv_body_waits_on_disk_for_its_header(demo_engine, monkeypatch) -> None:
     monkeypatch.setattr(exporter, "SPOOL_BYTES", 1_000)
     content, rows = export_bytes(demo_engine, FILTERS, "csv")
     monkeypatch.undo()
     assert (content, rows) == export_bytes(demo_engine, FILTERS, "csv")
 
 
-def test_an_empty_selection_has_the_header_and_the_column_names(demo_engine) -> None:  # noqa: ANN001
+def test_an_empty_selection_has_the_header_and_the_column_names(demo_engine) -> None:
     empty = ExportFilter(indicator_ids=("kad_bruk",), years=(1990,))
     for fmt in ("csv", "csv-no", "xlsx"):
         content, rows = export_bytes(demo_engine, empty, fmt)

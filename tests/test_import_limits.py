@@ -27,7 +27,7 @@ def write_rows(path: Path, *rows: str) -> Path:
     return path
 
 
-def stored(engine, area: str = "0301", year: int = 2023) -> pd.Series:  # noqa: ANN001
+def stored(engine, area: str = "0301", year: int = 2023) -> pd.Series:
     rows = fetch_observations(engine, sexes=["alle"]).set_index(["area_code", "year"])
     return rows.loc[(area, year)]
 
@@ -88,7 +88,7 @@ def test_a_row_marked_suppressed_is_hidden_whatever_numbers_it_carries(
         assert row[["numerator", "denominator", "value", "ci_low", "ci_high"]].isna().all()
 
 
-def hidden_cells_in(engine, areas: list[str], sexes: list[str]) -> int:  # noqa: ANN001
+def hidden_cells_in(engine, areas: list[str], sexes: list[str]) -> int:
     rows = fetch_observations(engine)
     cells = rows[rows.area_code.isin(areas) & rows.sex.isin(sexes)]
     return int(cells.suppressed.sum())
@@ -131,7 +131,7 @@ def test_a_sex_the_source_hid_is_not_recovered_from_the_total(empty_engine, tmp_
 
 
 @pytest.fixture
-def full_slice(empty_engine, tmp_path: Path):  # noqa: ANN201
+def full_slice(empty_engine, tmp_path: Path):
     """A store with eldre_skropelige 2023 for every kommune and its aggregates (396 rows)."""
     source = tmp_path / "full.csv"
     kommune_rows().to_csv(source, index=False)
@@ -286,7 +286,7 @@ def test_files_are_read_in_pieces_with_their_own_row_numbers(
     assert import_file(empty_engine, source).outcome == "uendret"
 
 
-def test_reading_stops_after_many_errors(empty_engine, tmp_path: Path, monkeypatch):  # noqa: ANN001
+def test_reading_stops_after_many_errors(empty_engine, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(importer, "MAX_ERRORS_KEPT", 10)
     monkeypatch.setattr(importer, "read_chunks", functools.partial(tidy.read_chunks, rows=4))
     source = tmp_path / "feil.csv"

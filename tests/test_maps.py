@@ -28,18 +28,18 @@ def schematic() -> tuple[dict, bool]:
 
 
 @pytest.fixture
-def kommune_slice(demo_engine) -> pd.DataFrame:  # noqa: ANN001
+def kommune_slice(demo_engine) -> pd.DataFrame:
     return queries.map_slice(demo_engine, INDICATOR.id, YEAR, level="kommune")
 
 
 @pytest.fixture
-def national(demo_engine) -> float:  # noqa: ANN001
+def national(demo_engine) -> float:
     return float(queries.map_slice(demo_engine, INDICATOR.id, YEAR, level="land")["value"][0])
 
 
 def kommune_map(
     slice_df: pd.DataFrame,
-    indicator,  # noqa: ANN001
+    indicator,
     color_by: str,
     national: float,
     highlight: str | None = None,

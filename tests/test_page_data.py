@@ -37,7 +37,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict:
     captured: dict = {}
     original = MediaFileManager.add_deferred
 
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # noqa: ANN001, ANN202
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         captured[file_name] = data_callable
         return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
@@ -54,11 +54,11 @@ def content(file_bytes: bytes, fmt: str) -> object:
         return {n: book.read(n) for n in book.namelist() if n != "docProps/core.xml"}
 
 
-def commands(at) -> list[str]:  # noqa: ANN001
+def commands(at) -> list[str]:
     return at.code[0].value.splitlines()
 
 
-def test_defaults_show_table_downloads_and_legend(app_test) -> None:  # noqa: ANN001
+def test_defaults_show_table_downloads_and_legend(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
     assert at.dataframe
@@ -73,7 +73,7 @@ def test_downloads_equal_export_bytes_and_the_cli(
     downloads: dict,
     demo_engine,
     demo_db_url: str,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     at = app_test(PAGE, PARAMS)
     assert not at.exception
@@ -94,7 +94,7 @@ def test_downloads_equal_export_bytes_and_the_cli(
         assert content((tmp_path / file_name).read_bytes(), fmt) == content(page_bytes, fmt)
 
 
-def test_sex_and_age_filter_the_download(app_test, downloads: dict, demo_engine) -> None:  # noqa: ANN001
+def test_sex_and_age_filter_the_download(app_test, downloads: dict, demo_engine) -> None:
     at = app_test(PAGE, {**PARAMS, "kjonnene": "kvinner", "aldre": "alle"})
     assert not at.exception
     filters = ExportFilter(**{**FILTERS.__dict__, "sexes": ("kvinner",), "age_bands": ("alle",)})
@@ -103,14 +103,14 @@ def test_sex_and_age_filter_the_download(app_test, downloads: dict, demo_engine)
     )
 
 
-def test_large_selection_caps_the_table_not_the_download(app_test) -> None:  # noqa: ANN001
+def test_large_selection_caps_the_table_not_the_download(app_test) -> None:
     at = app_test(PAGE, {"indikatorer": "kad_bruk", "niva": "alle"})
     assert not at.exception
     assert len(at.dataframe[0].value) == 5000
     assert any("nedlastingen har alle" in c.value for c in at.caption)
 
 
-def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
+def test_bad_link_values_give_a_notice(app_test) -> None:
     at = app_test(PAGE, {"indikatorer": "nope", "arstall": "1900", "niva": "planet"})
     assert not at.exception
     notices = [info.value for info in at.info if "Lenken" in info.value]
@@ -119,7 +119,7 @@ def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
 
 def test_a_selection_too_large_for_xlsx_says_why_instead_of_offering_it(
     app_test,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from data import exporter
 

@@ -9,11 +9,11 @@ import pytest
 PAGE = "app_pages/kart.py"
 
 
-def notices(at) -> str:  # noqa: ANN001 (AppTest)
+def notices(at) -> str:
     return " ".join(element.value for element in at.info)
 
 
-def plotly_figure(at) -> dict:  # noqa: ANN001 (AppTest)
+def plotly_figure(at) -> dict:
     charts = at.get("plotly_chart")
     assert len(charts) == 1
     return json.loads(charts[0].proto.spec)

@@ -7,11 +7,11 @@ from indicators.catalogue import load_catalogue
 PAGE = "app_pages/om_indikatorene.py"
 
 
-def count_caption(at) -> str:  # noqa: ANN001
+def count_caption(at) -> str:
     return next(c.value for c in at.caption if "indikatorer." in c.value)
 
 
-def test_defaults_list_every_indicator_closed(app_test) -> None:  # noqa: ANN001
+def test_defaults_list_every_indicator_closed(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
     total = len(load_catalogue())
@@ -20,7 +20,7 @@ def test_defaults_list_every_indicator_closed(app_test) -> None:  # noqa: ANN001
     assert not any(e.proto.expanded for e in at.expander)
 
 
-def test_deep_link_opens_that_indicator_with_its_rules(app_test) -> None:  # noqa: ANN001
+def test_deep_link_opens_that_indicator_with_its_rules(app_test) -> None:
     at = app_test(PAGE, {"indikator": "psyk_reinnleggelse_30"})
     assert not at.exception
     opened = [e for e in at.expander if e.proto.expanded]
@@ -32,7 +32,7 @@ def test_deep_link_opens_that_indicator_with_its_rules(app_test) -> None:  # noq
     assert "Lavere er bedre" in text
 
 
-def test_search_and_group_filter(app_test) -> None:  # noqa: ANN001
+def test_search_and_group_filter(app_test) -> None:
     at = app_test(PAGE, {"gruppe": "svangerskap"})
     assert not at.exception
     assert count_caption(at).startswith("5 av")
@@ -43,7 +43,7 @@ def test_search_and_group_filter(app_test) -> None:  # noqa: ANN001
     assert any("Ingen indikatorer" in info.value for info in at.info)
 
 
-def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
+def test_bad_link_values_give_a_notice(app_test) -> None:
     at = app_test(PAGE, {"indikator": "nope", "gruppe": "x"})
     assert not at.exception
     notices = [info.value for info in at.info if "Lenken" in info.value]

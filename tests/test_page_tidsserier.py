@@ -7,7 +7,7 @@ import pytest
 PAGE = "app_pages/tidsserier.py"
 
 
-def test_defaults_draw_a_trend(app_test) -> None:  # noqa: ANN001
+def test_defaults_draw_a_trend(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
     assert at.get("plotly_chart")
@@ -23,27 +23,27 @@ def test_defaults_draw_a_trend(app_test) -> None:  # noqa: ANN001
         {"indikator": "fastlege_listelengde", "omrade": "NO"},
     ],
 )
-def test_links_open_without_error(app_test, params: dict[str, str]) -> None:  # noqa: ANN001
+def test_links_open_without_error(app_test, params: dict[str, str]) -> None:
     at = app_test(PAGE, params)
     assert not at.exception
     assert at.get("plotly_chart")
 
 
-def test_suppressed_years_are_explained(app_test) -> None:  # noqa: ANN001
+def test_suppressed_years_are_explained(app_test) -> None:
     # Small kommuner have many hidden readmission counts in the demo store.
     at = app_test(PAGE, {"indikator": "psyk_reinnleggelse_30", "omrade": "1511"})
     assert not at.exception
     assert any("brudd i linjen" in info.value for info in at.info)
 
 
-def test_bad_link_values_give_a_notice(app_test) -> None:  # noqa: ANN001
+def test_bad_link_values_give_a_notice(app_test) -> None:
     at = app_test(PAGE, {"indikator": "finnes_ikke", "omrader": "XX", "del": "fylke"})
     assert not at.exception
     notices = [info.value for info in at.info if "Lenken" in info.value]
     assert len(notices) == 3
 
 
-def test_only_national_with_nothing_else_explains_itself(app_test) -> None:  # noqa: ANN001
+def test_only_national_with_nothing_else_explains_itself(app_test) -> None:
     at = app_test(PAGE, {"omrade": "NO", "land": "0"})
     assert not at.exception
     assert any("ingen tall" in info.value for info in at.info)

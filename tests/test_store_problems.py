@@ -322,7 +322,7 @@ def test_readers_keep_reading_during_an_import(filled_db: Path, tmp_path: Path) 
         while not done.is_set():
             try:
                 rows = queries.store_summary(engine)["rows"]
-            except Exception as error:  # noqa: BLE001 (any failure is what the test looks for)
+            except Exception as error:
                 errors.append(error)
                 return
             if writing.is_set():

@@ -43,7 +43,7 @@ TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", 
 CODE_SPAN = re.compile(r"(`+) .*? \1")
 
 
-def shown_texts(at) -> list[str]:  # noqa: ANN001 (AppTest)
+def shown_texts(at) -> list[str]:
     return [element.value for kind in TEXT_ELEMENTS for element in getattr(at, kind)]
 
 

@@ -37,7 +37,7 @@ def series(code: str, name: str, values: list[float | None], sex: str = "alle") 
     return pd.DataFrame(rows)
 
 
-def line(fig, name: str):  # noqa: ANN001, ANN201
+def line(fig, name: str):
     return next(t for t in fig.data if t.name == name)
 
 

@@ -78,7 +78,7 @@ def chart_block(
     key: str,
     filename: str,
     column_config: dict | None = None,
-    on_select=None,  # noqa: ANN001 (Streamlit callback or None)
+    on_select=None,
 ) -> object:
     """A chart with its caption and a 'Vis som tabell' alternative (text alternative, WCAG);
     the table is made only when asked for, since most views never show it."""

@@ -56,7 +56,7 @@ def app_url(demo_db_url: str, chromium_path: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path: str):  # noqa: ANN201
+def browser(chromium_path: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -74,7 +74,7 @@ class PageWatch:
         self.failed_responses: list[str] = []
 
 
-def watched_page(browser, app_url: str, width: int = 1280, height: int = 800):  # noqa: ANN001, ANN201
+def watched_page(browser, app_url: str, width: int = 1280, height: int = 800):
     """A page in a context of its own at ``app_url``, outside requests blocked; what it
     should not do is recorded in ``page.watch``. Close it with ``page.context.close()``."""
     context = browser.new_context(
@@ -82,7 +82,7 @@ def watched_page(browser, app_url: str, width: int = 1280, height: int = 800):  
     )
     watch = PageWatch()
 
-    def route(r):  # noqa: ANN001, ANN202
+    def route(r):
         host = urlparse(r.request.url).hostname or ""
         if host in LOCAL_HOSTS or r.request.url.startswith(("data:", "blob:")):
             return r.continue_()
@@ -106,11 +106,11 @@ def watched_page(browser, app_url: str, width: int = 1280, height: int = 800):  
 
 
 @pytest.fixture
-def open_page(browser, app_url: str):  # noqa: ANN001, ANN201
+def open_page(browser, app_url: str):
     """Factory: a fresh watched page on the session's server, at a viewport."""
     pages = []
 
-    def make(width: int = 1280, height: int = 800):  # noqa: ANN202
+    def make(width: int = 1280, height: int = 800):
         pages.append(watched_page(browser, app_url, width, height))
         return pages[-1]
 
@@ -119,7 +119,7 @@ def open_page(browser, app_url: str):  # noqa: ANN001, ANN201
         page.context.close()
 
 
-def wait_for_app(page, timeout: float = 60_000) -> None:  # noqa: ANN001
+def wait_for_app(page, timeout: float = 60_000) -> None:
     """Streamlit has finished running the script: the main area is there, nothing running."""
     page.wait_for_selector("[data-testid='stMain']", timeout=timeout)
     page.wait_for_function(
@@ -127,7 +127,7 @@ def wait_for_app(page, timeout: float = 60_000) -> None:  # noqa: ANN001
     )
 
 
-def screenshot(page, name: str) -> Path:  # noqa: ANN001
+def screenshot(page, name: str) -> Path:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"

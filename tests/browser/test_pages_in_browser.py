@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 TIMINGS: dict[str, dict[str, float]] = {}
 
 
-def load(page, path: str, width: int = 1280) -> float:  # noqa: ANN001
+def load(page, path: str, width: int = 1280) -> float:
     """Navigate and return seconds until the page's main content is visible."""
     slug = path.split("?")[0].strip("/") or "barometer"
     started = time.perf_counter()
@@ -48,7 +48,7 @@ STREAMLIT_BASE_PATH_PROBE = re.compile(
 RESOURCE_ERROR = "Failed to load resource"
 
 
-def assert_clean(page) -> None:  # noqa: ANN001
+def assert_clean(page) -> None:
     exceptions = page.locator("[data-testid='stException']")
     assert exceptions.count() == 0, exceptions.first.inner_text()
     assert page.watch.outside_requests == [], page.watch.outside_requests
@@ -88,7 +88,7 @@ MAP_LOCATIONS_JS = """() => {
 }"""
 
 
-def map_state(page) -> dict:  # noqa: ANN001
+def map_state(page) -> dict:
     page.wait_for_function(f"({MAP_LOCATIONS_JS})() !== null", timeout=60_000)
     page.wait_for_timeout(1500)
     return page.evaluate(MAP_LOCATIONS_JS)
