@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from geo.areas import aggregate_relations
-from indicators.suppression import SECONDARY_REASON, primary_suppression, suppress_small_counts
+from indicators.suppression import SUPPRESSION_REASON, primary_suppression, suppress_small_counts
 
 RELATIONS = [("H", ["A", "B", "C"])]
 
@@ -50,7 +50,7 @@ def test_one_suppressed_kommune_forces_a_second_in_its_area():
     out = suppress_small_counts(data, {"x": 5}, set(), RELATIONS).set_index("area_code")
     # H − B − C would give A, so the smaller of B and C (B, 50) is hidden too.
     assert out.suppressed.to_dict() == {"A": True, "B": True, "C": False, "H": False}
-    assert out.loc["B", "suppression_reason"] == SECONDARY_REASON
+    assert out.loc["B", "suppression_reason"] == SUPPRESSION_REASON
     assert out.loc[["A", "B"], ["numerator", "denominator", "value"]].isna().all().all()
     assert out.loc["H", "numerator"] == 113
 

@@ -1,0 +1,508 @@
+"""Disclosure control that holds against linear attacks: audit and repair of a pattern.
+
+Whoever reads an indicator-year knows every additive identity between its cells: each
+aggregate area is the sum of its kommuner (in both hierarchies, so a helsefellesskap minus
+an overlapping fylke is a sum of kommuner too), an RHF the sum of its helsefellesskap, land
+the sum of every level, alle = kvinner + menn and alle = the sum of the age bands. A count
+is at least 0, and a share's numerator at most its denominator, which is public (it is a
+population, and sibling indicators publish it). The smallest and largest value a suppressed
+count can take under all of that at once are two linear programmes (LPs).
+
+A pattern protects when every suppressed count keeps an interval at least ``required``
+wide, rounded inward to whole numbers (counts are whole). ``protect`` extends a pattern
+until it does:
+
+1. A local rule over all identities at once, vectorised: within each identity, the other
+   suppressed cells can absorb a change of every suppressed cell across its required width.
+   An identity on its own allows exactly that interval, so the rule acts only where a cell
+   really is too narrow; it settles most cells without an LP.
+2. An audit per indicator-year: LPs push the cells not yet shown protected up or down at
+   random; every solution is a table the attacker cannot rule out, and a cell that two such
+   tables set far enough apart is protected. A cell still open gets an LP of its own.
+3. A repair per cell that LP leaves narrow: the LP for the cheapest two tables that agree
+   with everything published except a few more cells and set the cell ``required`` apart.
+   Those cells are suppressed too, and the two tables prove the cell protected.
+
+Hiding a cell only widens every interval, so steps 2 and 3 repeat until every suppressed
+cell is shown protected; that ends, since suppressing a whole indicator-year protects it.
+The LPs of one cell run on its neighbourhood, with every other cell kept at its count: a
+smaller problem whose solutions still fit the whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from indicators.vocabulary import ALL, OBSERVATION_KEY
+
+# Below this an LP value is taken as zero, or as the whole number it is next to.
+TOLERANCE = 1e-6
+# At most this many audit LPs in a row, each of which must clear this many more cells.
+AUDIT_ROUNDS = 60
+AUDIT_GAIN = 2
+# The neighbourhood of a cell: identities of at most this many members, followed this many
+# steps from the cell (a cycle through two helsefellesskap and two fylker takes three).
+NEIGHBOURHOOD_SIZE = 50
+ENDS_HOPS = 4
+REPAIR_HOPS = 3
+# A fixed seed: the same input always gives the same pattern, so a re-import changes nothing.
+SEED = 2024
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Counted cells of independent tables, as the attacker sees them.
+
+    ``count`` is a table that fits everything published: the true counts where they are
+    known (completed by :func:`reference_counts` where a source hid them). ``identities``
+    has a row per identity: +1 for its total, -1 for each part. ``table`` numbers the
+    independent tables (no identity spans two), and ``area`` the areas within each table.
+    """
+
+    count: np.ndarray
+    upper: np.ndarray
+    required: np.ndarray
+    identities: sp.csr_matrix
+    table: np.ndarray
+    area: np.ndarray
+
+
+def required_width(threshold: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """How wide a suppressed count's interval must stay: the threshold (1..T−1 must not be
+    told apart from 0 or T), or the whole of 0..denominator when that is smaller."""
+    return np.minimum(np.asarray(threshold, dtype=float), np.asarray(upper, dtype=float))
+
+
+def wide_enough(low: np.ndarray, high: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """Whether the whole numbers in [low, high] span at least ``required``."""
+    return np.floor(high + TOLERANCE) - np.ceil(low - TOLERANCE) >= required
+
+
+def _group_ids(codes: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One id per distinct combination of the integer ``keys`` columns."""
+    combined = np.zeros(len(codes), dtype=np.int64)
+    for key in keys:
+        column = codes[key].to_numpy()
+        combined = combined * (int(column.max(initial=0)) + 1) + column
+    return pd.factorize(combined)[0]
+
+
+def _key_codes(cells: pd.DataFrame) -> pd.DataFrame:
+    """The observation key as integer codes, and each cell's position.
+
+    Grouping runs on these codes: grouping a million cells by their texts cost more than
+    the rest of the suppression.
+    """
+    codes = pd.DataFrame({k: pd.factorize(cells[k])[0] for k in OBSERVATION_KEY})
+    return codes.assign(cell=np.arange(len(cells)))
+
+
+def _rows_to_matrix(members: list[tuple[pd.DataFrame, list[str]]], n_cells: int) -> sp.csr_matrix:
+    """One row per group of ``members`` (frames with cell, is_total, size) that holds all
+    its ``size`` cells and exactly one total, +1 for the total and -1 for each part: a
+    group with a cell missing is no identity anyone can use."""
+    rows, cells, signs = [], [], []
+    offset = 0
+    for frame, keys in members:
+        group = _group_ids(frame, keys)
+        size = np.bincount(group)[group]
+        totals = np.bincount(group, weights=frame["is_total"].to_numpy())[group]
+        keep = (size > 1) & (size == frame["size"].to_numpy()) & (totals == 1)
+        group = pd.factorize(group[keep])[0]
+        rows.append(group + offset)
+        cells.append(frame["cell"].to_numpy()[keep])
+        signs.append(np.where(frame["is_total"].to_numpy()[keep], 1.0, -1.0))
+        offset += int(group.max(initial=-1)) + 1
+    return sp.csr_matrix(
+        (np.concatenate(signs), (np.concatenate(rows), np.concatenate(cells))),
+        shape=(offset, n_cells),
+    )
+
+
+def identity_matrix(
+    cells: pd.DataFrame, area_relations: list[tuple[str, list[str]]]
+) -> sp.csr_matrix:
+    """Every identity among ``cells`` that an attacker can use: all its cells are there and,
+    where their counts are known, it holds.
+
+    Area relations hold per indicator, year, sex and age band; alle = kvinner + menn per
+    area and age band; alle = the age bands per area and sex, with an indicator's bands
+    being all those its rows use.
+    """
+    codes = _key_codes(cells)
+    area_codes = pd.Index(pd.unique(cells["area_code"]))
+    relations = pd.DataFrame(
+        [
+            (i, area, area == total, len(parts) + 1)
+            for i, (total, parts) in enumerate(area_relations)
+            for area in [total, *parts]
+        ],
+        columns=["relation", "area", "is_total", "size"],
+    )
+    relations["area_code"] = area_codes.get_indexer(relations.pop("area"))
+    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
+    members = [(codes.merge(relations[relations["area_code"] >= 0]), [*slice_keys, "relation"])]
+    for dimension in ("sex", "age_band"):
+        is_total = (cells[dimension] == ALL).to_numpy()
+        labels = cells.loc[~is_total, ["indicator_id", dimension]].drop_duplicates()
+        parts = cells["indicator_id"].map(labels.groupby("indicator_id").size()).fillna(0)
+        frame = codes.assign(is_total=is_total, size=parts.to_numpy() + 1)
+        members.append((frame, [k for k in OBSERVATION_KEY if k != dimension]))
+    matrix = _rows_to_matrix(members, len(cells))
+    count = cells["numerator"].to_numpy(dtype=float)
+    unknown = abs(matrix) @ np.isnan(count) > 0
+    holds = np.abs(matrix @ np.nan_to_num(count)) < TOLERANCE
+    return matrix[np.flatnonzero(unknown | holds)]
+
+
+def reference_counts(count: np.ndarray, upper: np.ndarray, identities: sp.csr_matrix) -> np.ndarray:
+    """``count`` with its unknowns filled in so that every identity holds.
+
+    The audit and the repair only need some table that fits what is published; where a
+    source hid a count without giving it, any fitting value serves. Raises ValueError when
+    none fits: the published counts then contradict each other.
+    """
+    count = np.array(count, dtype=float)
+    unknown = np.flatnonzero(np.isnan(count))
+    if not unknown.size:
+        return count
+    count[unknown] = 0.0
+    part = identities[:, unknown]
+    rows = np.flatnonzero(np.diff(part.tocsr().indptr) > 0)
+    if rows.size:
+        filled = _solve(
+            np.zeros(unknown.size),
+            part[rows],
+            -(identities[rows] @ count),
+            np.column_stack([np.zeros(unknown.size), upper[unknown]]),
+        )
+        if filled is None:
+            raise ValueError("de publiserte tallene passer ikke sammen: en sum er for liten")
+        count[unknown] = filled
+    return count
+
+
+def tables_from_cells(
+    cells: pd.DataFrame,
+    threshold: np.ndarray,
+    is_share: np.ndarray,
+    area_relations: list[tuple[str, list[str]]],
+) -> Tables:
+    """The counted ``cells`` (numerator, NaN where a source hid it; denominator) as tables:
+    one per indicator and year."""
+    identities = identity_matrix(cells, area_relations)
+    denominator = cells["denominator"].to_numpy(dtype=float)
+    upper = np.where(is_share & ~np.isnan(denominator), denominator, np.inf)
+    count = reference_counts(cells["numerator"].to_numpy(dtype=float), upper, identities)
+    codes = _key_codes(cells)
+    return Tables(
+        count=count,
+        upper=upper,
+        required=required_width(threshold, upper),
+        identities=identities,
+        table=_group_ids(codes, ["indicator_id", "year"]),
+        area=_group_ids(codes, ["indicator_id", "year", "area_code"]),
+    )
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """All positions start..stop-1 of every range, one range after the other."""
+    lengths = stops - starts
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lengths - starts, lengths)
+
+
+def local_rule(tables: Tables, hidden: np.ndarray) -> np.ndarray:
+    """Extend ``hidden`` until, in every identity, the other suppressed cells can absorb a
+    change of each suppressed cell across its required width.
+
+    A member's room is how far it can move up (to its upper bound) and down (to 0); a total
+    moving up is absorbed by the others moving down in total or up in parts, and so on.
+    Each round adds, per identity still short, the cheapest published member for the gap of
+    its worst cell: a part before a total, one that closes the gap before one that does
+    not, a cell of an area with suppressed cells in the table before others (patterns that
+    line up across sexes and age bands leave the LPs less to repair), then the smallest
+    count; where none closes the gap, the member that adds most room.
+    """
+    hidden = hidden.copy()
+    matrix = tables.identities.tocoo()
+    row, cell, total = matrix.row, matrix.col, matrix.data > 0
+    order = np.lexsort((tables.count[cell], total, row))
+    row, cell, total = row[order], cell[order], total[order]
+    n_rows = matrix.shape[0]
+    start = np.searchsorted(row, np.arange(n_rows + 1))
+    up = np.minimum(tables.upper - tables.count, 1e15)[cell]
+    down = tables.count[cell]
+    # What a member's own move adds to the room of the identity's signed sum, up and down.
+    raise_sum = np.where(total, up, down)
+    lower_sum = np.where(total, down, up)
+    required = tables.required[cell]
+    area = tables.area
+    while True:
+        on = hidden[cell]
+        room_up = np.bincount(row, np.where(on, raise_sum, 0), n_rows)[row]
+        room_down = np.bincount(row, np.where(on, lower_sum, 0), n_rows)[row]
+        others_up = room_up - np.where(on, raise_sum, 0)
+        others_down = room_down - np.where(on, lower_sum, 0)
+        width = np.where(
+            total,
+            np.minimum(up, others_down) + np.minimum(down, others_up),
+            np.minimum(up, others_up) + np.minimum(down, others_down),
+        )
+        gap = np.where(on, required - width, 0.0)
+        short = np.unique(row[gap > TOLERANCE])
+        if not short.size:
+            return hidden
+        members = _ranges(start[short], start[short + 1])
+        worst = members[np.lexsort((-gap[members], row[members]))]
+        worst = worst[np.unique(row[worst], return_index=True)[1]]
+        # A member with no room (a share of an empty group) would be hidden for nothing.
+        useful = raise_sum[members] + lower_sum[members] > 0
+        candidates = members[~hidden[cell[members]] & useful]
+        if not candidates.size:
+            return hidden
+        w = worst[np.searchsorted(short, row[candidates])]
+        new_up = others_up[w] + raise_sum[candidates]
+        new_down = others_down[w] + lower_sum[candidates]
+        new_width = np.where(
+            total[w],
+            np.minimum(up[w], new_down) + np.minimum(down[w], new_up),
+            np.minimum(up[w], new_up) + np.minimum(down[w], new_down),
+        )
+        closes = new_width >= required[w] - TOLERANCE
+        lined_up = np.bincount(area, hidden, area.max() + 1)[area] > 0
+        rank = np.lexsort(
+            (
+                np.where(closes, tables.count[cell[candidates]], -new_width),
+                ~lined_up[cell[candidates]],
+                ~closes,
+                total[candidates],
+                row[candidates],
+            )
+        )
+        chosen = candidates[rank][np.unique(row[candidates[rank]], return_index=True)[1]]
+        hidden[cell[chosen]] = True
+
+
+def _audit(
+    a_eq: sp.csr_matrix,
+    count: np.ndarray,
+    upper: np.ndarray,
+    required: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Widen ``low`` and ``high`` (of the suppressed cells) with tables the attacker cannot
+    rule out, found by LPs that push each cell not yet wide enough up or down at random,
+    no further than its required width so that no cell's push crowds out the others'."""
+    b_eq = a_eq @ count
+    for _ in range(AUDIT_ROUNDS):
+        todo = ~wide_enough(low, high, required)
+        if not todo.any():
+            return
+        sign = rng.choice([-1.0, 1.0], len(count)) * rng.uniform(0.1, 1.0, len(count))
+        box_low = np.where(todo, np.maximum(0.0, count - required), 0.0)
+        box_high = np.where(todo, np.minimum(upper, count + required), upper)
+        point = _solve(np.where(todo, -sign, 0.0), a_eq, b_eq, np.column_stack([box_low, box_high]))
+        np.minimum(low, point, out=low)
+        np.maximum(high, point, out=high)
+        if todo.sum() - (~wide_enough(low, high, required)).sum() < AUDIT_GAIN:
+            return
+
+
+def _repair(
+    matrix: sp.csr_matrix,
+    count: np.ndarray,
+    upper: np.ndarray,
+    cost: np.ndarray,
+    target: int,
+    width: float,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Two tables that fit every identity, differ from ``count`` where it costs least, and
+    set ``target`` ``width`` apart: count + up and count + down; None when no pair does.
+
+    Each change is split into a rise and a fall (at most the cell's room), so the cost of
+    every unit moved in a published cell can be counted; suppressed cells move for free.
+    """
+    n = len(count)
+    room_up, room_down = upper - count, count
+    blocks = sp.bmat([[matrix, -matrix, None, None], [None, None, matrix, -matrix]])
+    gap = np.zeros(4 * n)
+    gap[[target, n + target, 2 * n + target, 3 * n + target]] = [-1.0, 1.0, 1.0, -1.0]
+    result = _solve(
+        np.tile(cost, 4),
+        blocks,
+        np.zeros(2 * matrix.shape[0]),
+        np.column_stack([np.zeros(4 * n), np.tile(np.r_[room_up, room_down], 2)]),
+        inequality=(gap[None, :], [-width]),
+    )
+    if result is None:
+        return None
+    rise_up, fall_up, rise_down, fall_down = np.split(result, 4)
+    return rise_up - fall_up, rise_down - fall_down
+
+
+def _ends(
+    a_eq: sp.csr_matrix, count: np.ndarray, upper: np.ndarray, required: np.ndarray, target: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two tables the attacker cannot rule out with ``target`` as far apart as it gets: one
+    LP over two copies of the suppressed cells. The target stays within its required width
+    of ``count``, which keeps the LP bounded and still tells whether the cell is wide enough.
+    """
+    n = len(count)
+    box_low, box_high = np.zeros(n), upper.copy()
+    box_low[target] = max(0.0, count[target] - required[target])
+    box_high[target] = min(upper[target], count[target] + required[target])
+    objective = np.zeros(2 * n)
+    objective[[target, n + target]] = [-1.0, 1.0]
+    box = np.column_stack([box_low, box_high])
+    both = _solve(
+        objective, sp.block_diag([a_eq, a_eq]), np.tile(a_eq @ count, 2), np.vstack([box, box])
+    )
+    return both[:n], both[n:]
+
+
+def _solve(
+    objective: np.ndarray,
+    a_eq: sp.spmatrix,
+    b_eq: np.ndarray,
+    bounds: np.ndarray,
+    inequality: tuple[np.ndarray, list[float]] | None = None,
+) -> np.ndarray | None:
+    """An optimal point, or None when there is none. Presolve is off: these LPs are small
+    and many, and it took more time than it saved."""
+    a_ub, b_ub = inequality if inequality is not None else (None, None)
+    result = linprog(
+        objective,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
+        options={"presolve": False},
+    )
+    if result.status == 2:
+        return None
+    if result.status != 0:
+        raise RuntimeError(f"an LP of the disclosure audit failed: {result.message}")
+    return result.x
+
+
+def _constraints(matrix: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """The identities that involve ``columns``, as constraints on them alone: every other
+    cell stays at its count, so whatever satisfies these also fits the whole table."""
+    part = matrix[:, columns]
+    return part[np.flatnonzero(np.diff(part.indptr) > 0)]
+
+
+def _neighbourhood(
+    matrix: sp.csr_matrix, by_cell: sp.csc_matrix, start: int, hops: int
+) -> np.ndarray:
+    """The cells ``start`` reaches through at most ``hops`` identities of at most
+    NEIGHBOURHOOD_SIZE members: where changes to ``start`` are usually absorbed."""
+    small = np.diff(matrix.indptr) <= NEIGHBOURHOOD_SIZE
+    cells = np.array([start])
+    for _ in range(hops):
+        rows = by_cell.indices[_ranges(by_cell.indptr[cells], by_cell.indptr[cells + 1])]
+        rows = np.unique(rows[small[rows]])
+        reached = matrix.indices[_ranges(matrix.indptr[rows], matrix.indptr[rows + 1])]
+        cells = np.union1d(cells, reached)
+    return cells
+
+
+def _protect_table(
+    tables: Tables, identities: sp.csc_matrix, cells: np.ndarray, hidden: np.ndarray
+) -> None:
+    """Audit and repair one table (``cells``: its positions) until it protects; extends
+    ``hidden`` in place. A cell the audit leaves open gets an LP of its own over its
+    neighbourhood; a repair tries the neighbourhood first and the whole table only when
+    no pair of tables fits within it."""
+    rng = np.random.default_rng(SEED)
+    matrix = identities[:, cells].tocsr()
+    matrix = matrix[np.flatnonzero(np.diff(matrix.indptr) > 0)]
+    by_cell = matrix.tocsc()
+    everything = np.arange(len(cells))
+    count, upper = tables.count[cells], tables.upper[cells]
+    required = tables.required[cells]
+    on = hidden[cells]
+    low, high = count.copy(), count.copy()
+
+    def widen(points: list[np.ndarray], where: np.ndarray) -> None:
+        for point in points:
+            low[where] = np.minimum(low[where], point)
+            high[where] = np.maximum(high[where], point)
+
+    def covered(target: int) -> bool:
+        return bool(wide_enough(low[target], high[target], required[target]))
+
+    while True:
+        secret = np.flatnonzero(on)
+        a_eq = _constraints(matrix, secret)
+        sub_low, sub_high = low[secret], high[secret]
+        _audit(a_eq, count[secret], upper[secret], required[secret], sub_low, sub_high, rng)
+        low[secret], high[secret] = sub_low, sub_high
+        todo = secret[~wide_enough(sub_low, sub_high, required[secret])]
+        if not todo.size:
+            break
+        for target in todo:
+            if covered(target):
+                continue
+            if not np.array_equal(secret, np.flatnonzero(on)):
+                secret = np.flatnonzero(on)
+                a_eq = _constraints(matrix, secret)
+            position = int(np.searchsorted(secret, target))
+            near = _neighbourhood(a_eq, a_eq.tocsc(), position, ENDS_HOPS)
+            part = secret[near]
+            ends = _ends(
+                _constraints(a_eq, near),
+                count[part],
+                upper[part],
+                required[part],
+                int(np.searchsorted(near, position)),
+            )
+            widen(list(ends), part)
+            width = required[target]
+            while not covered(target):
+                # Each published cell costs the same: the fewer hidden the better.
+                weight = np.where(on, 0.0, 1.0)
+                near = _neighbourhood(matrix, by_cell, target, REPAIR_HOPS)
+                for region in (near, everything):
+                    changes = _repair(
+                        _constraints(matrix, region),
+                        count[region],
+                        upper[region],
+                        weight[region],
+                        int(np.searchsorted(region, target)),
+                        width,
+                    )
+                    if changes is not None:
+                        break
+                if changes is None:
+                    raise RuntimeError("no suppression pattern protects this cell")
+                moved = (np.abs(changes[0]) > TOLERANCE) | (np.abs(changes[1]) > TOLERANCE)
+                on[region[moved]] = True
+                widen([count[region] + change for change in changes], region)
+                # A fractional pair of tables can fall short once rounded: ask for one more.
+                width += 1
+        # Cells a repair hid need an audit of their own: round again.
+    hidden[cells] = on
+
+
+def protect(tables: Tables, hidden: np.ndarray) -> np.ndarray:
+    """``hidden`` extended until every suppressed cell is protected: the local rule, then
+    audit and repair table by table."""
+    hidden = local_rule(tables, hidden)
+    identities = tables.identities.tocsc()
+    order = np.argsort(tables.table, kind="stable")
+    starts = np.searchsorted(tables.table[order], np.unique(tables.table))
+    for cells in np.split(order, starts[1:]):
+        if hidden[cells].any():
+            _protect_table(tables, identities, cells, hidden)
+    return hidden
