@@ -1,7 +1,7 @@
 """From kommune counts to the publishable cube that the store holds.
 
 Demo and import share this path, so an imported file gets exactly the aggregation,
-confidence intervals and suppression that the demo data gets.
+confidence intervals and suppression that the demo data gets, cells its source hid included.
 """
 
 from __future__ import annotations
@@ -48,7 +48,15 @@ def add_values(cells: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataF
 def build_cube(
     cells: pd.DataFrame, catalogue: dict[str, Indicator], require_complete: bool = False
 ) -> pd.DataFrame:
-    """Totals over sex and age, every parent area, values, CIs and suppression."""
+    """Totals over sex and age, every parent area, values, CIs and suppression.
+
+    ``cells`` may carry a boolean ``source_hidden`` column: true where the source did not
+    publish the cell (SSB's ':' or ``suppressed = true`` in a file). Such a cell is
+    suppressed whatever its counts; counts it still has are summed into the aggregates, and
+    the protection hides enough other cells that no aggregate gives them away. A row with
+    neither counts nor a value counts as source-hidden too, as an unknown. The column is not
+    in the result.
+    """
     cube = add_total(cells, "age_band")
     cube = add_total(cube, "sex")
     cube = add_area_aggregates(cube, kommune_membership(), require_complete=require_complete)
