@@ -94,10 +94,6 @@ def hidden_cells_in(engine, areas: list[str], sexes: list[str]) -> int:
     return int(cells.suppressed.sum())
 
 
-NEEDS_CUBE = pytest.mark.xfail(strict=True, reason="needs source_hidden in the cube")
-
-
-@NEEDS_CUBE
 def test_a_cell_the_source_hid_is_not_recovered_from_published_totals(
     empty_engine, tmp_path: Path
 ) -> None:
@@ -115,7 +111,6 @@ def test_a_cell_the_source_hid_is_not_recovered_from_published_totals(
     assert hidden_cells_in(empty_engine, ["NO", *kommuner], ["alle"]) >= 2
 
 
-@NEEDS_CUBE
 def test_a_sex_the_source_hid_is_not_recovered_from_the_total(empty_engine, tmp_path: Path):
     source = write_rows(
         tmp_path / "kjonn.csv",
