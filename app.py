@@ -80,7 +80,7 @@ def ensure_store_has_data() -> bool:
         return False
     from data.demo import build_demo_store
 
-    with st.status("Første oppstart: lager syntetiske demodata (om lag 20 sekunder) …") as status:
+    with st.status("Første oppstart: lager syntetiske demodata (om lag 40 sekunder) …") as status:
         build_demo_store(data.engine(), progress=status.write)
         status.update(label="Demodata er klare.", state="complete")
     st.cache_data.clear()

@@ -43,9 +43,11 @@ MEDIA_TYPES = {
 }
 SUPPRESSION_LEGEND = (
     "Prikking: tall under terskelen (vanligvis 1–4 personer, for andeler også 1–4 utenfor "
-    "telleren) publiseres ikke. Andre tall skjules i tillegg når de ellers kunne regnes ut "
-    "ved å trekke fra (sekundær prikking). Prikkede rader har tomme tallfelt, "
-    "suppressed = true og en begrunnelse i suppression_reason."
+    "telleren) publiseres ikke. Andre tall skjules i tillegg, slik at ingen kombinasjon av "
+    "publiserte tall (summer over kommuner, helsefellesskap, fylker, kjønn og alder) kan "
+    "snevre inn et skjult tall til færre enn 5 mulige verdier (sekundær prikking). Prikkede "
+    "rader har tomme tallfelt, suppressed = true og samme begrunnelse i suppression_reason, "
+    "uansett hvorfor de er skjult; tall som kilden selv har skjult, har kildens begrunnelse."
 )
 POLARITY_TEXT = {
     Polarity.HIGHER_IS_BETTER: "høyere er bedre",

@@ -43,6 +43,7 @@ from data.tidy import (
 from geo.areas import load_areas
 from geo.recoding import normalise_kommune_code, recode_to_2024
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.protection import InconsistentCounts
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
 
 MAX_ERRORS_SHOWN = 20
@@ -747,7 +748,10 @@ def import_file(
         f"  {thousands(rows_in)} gyldige rader ({time.perf_counter() - clock:.1f} s); "
         "beregner aggregater og sammenligner med lageret …"
     )
-    changes, unchanged = _plan(engine, clean)
+    try:
+        changes, unchanged = _plan(engine, clean)
+    except InconsistentCounts as error:
+        return attempt.reject(rows_in, [RowError(0, FILE, str(error))])
     note = f"{len(changes)} indikator-år"
     if unchanged:
         progress("  Lageret har allerede de samme tallene; ingenting skrives.")

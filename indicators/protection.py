@@ -160,11 +160,15 @@ def identity_matrix(
     return matrix[np.flatnonzero(unknown | holds)]
 
 
+class InconsistentCounts(ValueError):
+    """The given counts contradict the identities (a total smaller than its known parts)."""
+
+
 def reference_counts(count: np.ndarray, upper: np.ndarray, identities: sp.csr_matrix) -> np.ndarray:
     """``count`` with its unknowns filled in so that every identity holds.
 
     The audit and the repair only need some table that fits what is published; where a
-    source hid a count without giving it, any fitting value serves. Raises ValueError when
+    source hid a count without giving it, any fitting value serves. Raises InconsistentCounts when
     none fits: the published counts then contradict each other.
     """
     count = np.array(count, dtype=float)
@@ -182,7 +186,7 @@ def reference_counts(count: np.ndarray, upper: np.ndarray, identities: sp.csr_ma
             np.column_stack([np.zeros(unknown.size), upper[unknown]]),
         )
         if filled is None:
-            raise ValueError("de publiserte tallene passer ikke sammen: en sum er for liten")
+            raise InconsistentCounts("tallene passer ikke sammen: en sum er mindre enn delene")
         count[unknown] = filled
     return count
 

@@ -344,3 +344,18 @@ def test_a_rejection_leaves_the_store_byte_for_byte_unchanged(tmp_path: Path) ->
     assert import_file(engine, fix).outcome == "avvist"
     engine.dispose()
     assert sha(db) == before
+
+
+def test_counts_that_contradict_each_other_are_refused_in_words(empty_engine, tmp_path: Path):
+    rows = kommune_rows().astype(str)
+    rows.loc[0, "numerator"] = ":"  # hidden by the source, so the cube must fill it in
+    national = {"indicator_id": "eldre_skropelige", "area_code": "NO", "year": "2023"}
+    national |= {"numerator": "100", "denominator": "35700"}  # less than the kommuner's sum
+    source = tmp_path / "motstrid.csv"
+    pd.concat([rows, pd.DataFrame([national])]).to_csv(source, index=False)
+    result = import_file(empty_engine, source)
+    assert result.outcome == "avvist"
+    assert result.error_lines() == [
+        "motstrid.csv: tallene passer ikke sammen: en sum er mindre enn delene"
+    ]
+    assert fetch_observations(empty_engine).empty

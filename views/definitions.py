@@ -32,9 +32,9 @@ def suppression_text(indicator: Indicator) -> str:
             "igjen."
         )
     return text + (
-        " I tillegg skjules andre tall som ellers kunne regnes ut ved å trekke fra, for "
-        "eksempel en kommune når helsefellesskapet og de andre kommunene er kjent "
-        "(sekundær prikking)."
+        " I tillegg skjules andre tall, slik at et skjult tall ikke kan regnes ut eller "
+        f"snevres inn til færre enn {threshold} mulige verdier ved å kombinere publiserte tall, "
+        "for eksempel helsefellesskapet minus fylket og de andre kommunene (sekundær prikking)."
     )
 
 
