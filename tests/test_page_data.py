@@ -14,6 +14,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data.exporter import FORMATS, ExportFilter, export_bytes
+from data.settings import DB_URL_VAR
 
 PAGE = "app_pages/data_og_eksport.py"
 REPO = Path(__file__).resolve().parents[1]
@@ -80,7 +81,7 @@ def test_downloads_equal_export_bytes_and_the_cli(
     assert any("**" in m.value and "rader" in m.value for m in at.markdown)
     lines = commands(at)
     assert len(lines) == len(FORMATS) == len(downloads)
-    env = {**os.environ, "SAMHANDLING_DB_URL": demo_db_url}
+    env = {**os.environ, DB_URL_VAR: demo_db_url}
     for fmt, line in zip(FORMATS, lines, strict=True):
         argv = shlex.split(line)
         assert argv[argv.index("--format") + 1] == fmt
