@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +26,12 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from data import store
-from data.queries import TIDY_COLUMNS, count_observations, observation_chunks
+from data.queries import (
+    TIDY_COLUMNS,
+    count_observations,
+    observation_chunks,
+    observation_conditions,
+)
 from data.tidy import HEADER_MARK, neutralise_formulas, thousands
 from indicators.catalogue import load_catalogue
 from indicators.vocabulary import Polarity
@@ -99,23 +104,12 @@ class ExportFilter:
 
 def export_chunks(engine: Engine, filters: ExportFilter, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """The export's rows in order, in pieces of at most ``chunk_rows``."""
-    return observation_chunks(engine, chunk_rows, **_query_arguments(filters))
+    return observation_chunks(engine, observation_conditions(**asdict(filters)), chunk_rows)
 
 
 def count_rows(engine: Engine, filters: ExportFilter) -> int:
     """How many rows an export holds, without reading them."""
-    return count_observations(engine, **_query_arguments(filters))
-
-
-def _query_arguments(filters: ExportFilter) -> dict:
-    return {
-        "indicator_ids": filters.indicator_ids,
-        "level": filters.level,
-        "area_codes": filters.area_codes,
-        "years": filters.years,
-        "sexes": filters.sexes,
-        "age_bands": filters.age_bands,
-    }
+    return count_observations(engine, observation_conditions(**asdict(filters)))
 
 
 def format_problem(fmt: str, rows: int) -> str | None:

@@ -170,17 +170,22 @@ def area_profile(
 EXPORT_ORDER = ("indicator_id", "year", "area_code", "sex", "age_band")
 
 
-def _filters(
+def observation_conditions(
     indicator_ids: Sequence[str] | None = None,
+    level: str | None = None,
     area_codes: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
     sexes: Sequence[str] | None = None,
     age_bands: Sequence[str] | None = None,
 ) -> list:
-    """The export filters as SQL conditions; empty means everything."""
+    """The export filters as SQL conditions, the level as an IN list of its codes (for
+    queries that count or stream); empty means everything."""
     conditions = []
     if indicator_ids:
         conditions.append(OBS.indicator_id.in_(list(indicator_ids)))
+    if level:
+        areas = load_areas()
+        conditions.append(OBS.area_code.in_(areas.loc[areas["level"] == level, "code"].tolist()))
     if area_codes:
         conditions.append(OBS.area_code.in_(list(area_codes)))
     if years:
@@ -190,14 +195,6 @@ def _filters(
     if age_bands:
         conditions.append(OBS.age_band.in_(list(age_bands)))
     return conditions
-
-
-def _level_condition(level: str | None) -> list:
-    """One area level as an IN list of its codes, for queries that count or stream."""
-    if not level:
-        return []
-    areas = load_areas()
-    return [OBS.area_code.in_(areas.loc[areas["level"] == level, "code"].tolist())]
 
 
 def fetch_observations(
@@ -210,46 +207,25 @@ def fetch_observations(
     age_bands: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Observations in the tidy format, filtered as the export and the data page ask."""
-    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
+    conditions = observation_conditions(indicator_ids, None, area_codes, years, sexes, age_bands)
     frame = _observations(engine, *conditions, order=EXPORT_ORDER, level=level)
     return frame[TIDY_COLUMNS]
 
 
-def count_observations(
-    engine: Engine,
-    indicator_ids: Sequence[str] | None = None,
-    level: str | None = None,
-    area_codes: Sequence[str] | None = None,
-    years: Sequence[int] | None = None,
-    sexes: Sequence[str] | None = None,
-    age_bands: Sequence[str] | None = None,
-) -> int:
-    """How many rows ``fetch_observations`` would return, without reading them."""
-    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
-    statement = select(func.count()).select_from(observations)
+def count_observations(engine: Engine, conditions: Sequence) -> int:
+    """How many rows match ``observation_conditions``, without reading them."""
+    statement = select(func.count()).select_from(observations).where(*conditions)
     with engine.connect() as conn:
-        return int(conn.execute(statement.where(*conditions, *_level_condition(level))).scalar())
+        return int(conn.execute(statement).scalar())
 
 
 def observation_chunks(
-    engine: Engine,
-    chunk_rows: int,
-    indicator_ids: Sequence[str] | None = None,
-    level: str | None = None,
-    area_codes: Sequence[str] | None = None,
-    years: Sequence[int] | None = None,
-    sexes: Sequence[str] | None = None,
-    age_bands: Sequence[str] | None = None,
+    engine: Engine, conditions: Sequence, chunk_rows: int
 ) -> Iterator[pd.DataFrame]:
-    """The rows of ``fetch_observations`` in pieces of at most ``chunk_rows``, streamed from
-    the database (a server-side cursor on PostgreSQL), so an export of any size fits in
-    memory."""
-    conditions = _filters(indicator_ids, area_codes, years, sexes, age_bands)
-    statement = (
-        select(*_STORED)
-        .where(*conditions, *_level_condition(level))
-        .order_by(*[OBS[c] for c in EXPORT_ORDER])
-    )
+    """The rows matching ``observation_conditions`` in export order, in pieces of at most
+    ``chunk_rows``, streamed from the database (a server-side cursor on PostgreSQL), so an
+    export of any size fits in memory."""
+    statement = select(*_STORED).where(*conditions).order_by(*[OBS[c] for c in EXPORT_ORDER])
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
             statement
