@@ -27,6 +27,7 @@ from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS
 from views.format import interval, number, with_unit
 from views.judgement import SUPPRESSED, area_status
+from views.tables import interval_texts
 from views.theme import (
     HF_COLOUR,
     JUDGEMENT_COLOURS,
@@ -112,10 +113,7 @@ def map_table(
         {
             name_title: slice_df["area_name"],
             f"Verdi ({indicator.unit})": slice_df["value"].round(indicator.decimals),
-            "95 % KI": [
-                interval(low, high, indicator)
-                for low, high in zip(slice_df["ci_low"], slice_df["ci_high"], strict=True)
-            ],
+            "95 % KI": interval_texts(slice_df, indicator),
             "Teller": slice_df["numerator"],
             "Nevner": slice_df["denominator"],
             "Vurdering": status.map(STATUS_LABELS),
