@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from bench import WORK
 from data import demo, schema, store
 from data.cube import build_cube
-from data.migrations import AREA_INDEX, create_area_index
+from data.migrations import AREA_INDEX, AREA_INDEX_COVERED, create_area_index
 from geo.areas import load_areas
 from indicators.catalogue import Indicator, load_catalogue
 
@@ -212,7 +212,7 @@ def _finish(engine: Engine) -> None:
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
             unique = f"CONSTRAINT {UNIQUE_SLICE} UNIQUE ({_unique_columns()})"
             conn.exec_driver_sql(f"ALTER TABLE observations ADD {unique}")
-        create_area_index(conn)
+        create_area_index(conn, AREA_INDEX_COVERED)
     store.refresh_statistics(engine)
 
 

@@ -41,7 +41,7 @@ from data.tidy import (
     thousands,
 )
 from geo.areas import load_areas
-from geo.recoding import normalise_kommune_code, recode_to_2024
+from geo.recoding import Recoded, normalise_kommune_code, recode_to_2024
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.protection import InconsistentCounts
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
@@ -273,8 +273,10 @@ def _check_area(table: pd.DataFrame, errors: _Errors) -> pd.Series:
     areas = load_areas()
     area_level = dict(zip(areas["code"], areas["level"], strict=True))
     area_text = _Text(table, "area_code")
-    codes_2024 = set(area_level)
-    recoded = [recode_to_2024(normalise_kommune_code(raw), codes_2024) for raw in area_text.values]
+    recoded = [
+        Recoded(code) if code in area_level else recode_to_2024(code)
+        for code in map(normalise_kommune_code, area_text.values)
+    ]
     area_value = pd.Series([r.code_2024 for r in recoded], dtype=str)
     area = area_text.rows(area_value)
     problem = pd.Series([r.problem or "" for r in recoded], dtype=str)

@@ -108,12 +108,12 @@ def create_version_1(conn: Connection) -> None:
 
 AREA_INDEX = "ix_obs_area_covering"
 AREA_INDEX_KEY = "area_code, sex, age_band, indicator_id, year"
-AREA_INDEX_COVERED = (
-    "numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason"
-)
+# Version 2's covered columns, frozen; version 3 adds flag and note.
+_COVERED_V2 = "numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason"
+AREA_INDEX_COVERED = f"{_COVERED_V2}, flag, note"
 
 
-def create_area_index(conn: Connection) -> None:
+def create_area_index(conn: Connection, covered: str = _COVERED_V2) -> None:
     """One area's rows for every indicator (barometer, time series) read from the index alone.
 
     At national scale those rows are scattered over the table; reading them from the table
@@ -121,13 +121,67 @@ def create_area_index(conn: Connection) -> None:
     """
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_obs_area")
     if conn.dialect.name == "postgresql":
-        columns = f"({AREA_INDEX_KEY}) INCLUDE ({AREA_INDEX_COVERED})"
+        columns = f"({AREA_INDEX_KEY}) INCLUDE ({covered})"
     else:
-        columns = f"({AREA_INDEX_KEY}, {AREA_INDEX_COVERED})"
+        columns = f"({AREA_INDEX_KEY}, {covered})"
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {AREA_INDEX} ON observations {columns}")
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [create_version_1, create_area_index]
+_PROVENANCE = (
+    # Where numbers came from: the demo generator (with its seed), an imported file (name,
+    # sha256, time), a fetched table (source, table id, time) or the project's open data.
+    """CREATE TABLE IF NOT EXISTS sources (
+        id {serial} NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        label TEXT NOT NULL,
+        synthetic BOOLEAN NOT NULL,
+        licence TEXT,
+        detail_json TEXT NOT NULL,
+        created_at {timestamp} NOT NULL,
+        PRIMARY KEY (id)
+    )""",
+    # The source of each indicator-year, replaced with the slice it describes.
+    """CREATE TABLE IF NOT EXISTS slice_sources (
+        indicator_id VARCHAR(64) NOT NULL,
+        year INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        PRIMARY KEY (indicator_id, year)
+    )""",
+    # Population in 2024 kommuner by single year of age (105 = 105 or older); persons are
+    # fractional where a split kommune was distributed by its weights (estimated).
+    """CREATE TABLE IF NOT EXISTS population (
+        year INTEGER NOT NULL,
+        kommune_code VARCHAR(8) NOT NULL,
+        sex VARCHAR(8) NOT NULL,
+        age INTEGER NOT NULL,
+        persons FLOAT NOT NULL,
+        estimated BOOLEAN NOT NULL,
+        source_id INTEGER NOT NULL,
+        PRIMARY KEY (year, kommune_code, sex, age)
+    )""",
+)
+_NEW_OBSERVATION_COLUMNS = {"flag": "VARCHAR(16)", "note": "TEXT"}
+
+
+def add_provenance(conn: Connection) -> None:
+    """Sources per indicator-year, the population table, and flags for estimated and
+    incomplete numbers; the covering index takes the two new columns."""
+    for statement in _PROVENANCE:
+        conn.exec_driver_sql(statement.format(**_VERSION_1_TYPES[conn.dialect.name]))
+    # A store that lost its version record may have them already.
+    present = {column["name"] for column in inspect(conn).get_columns("observations")}
+    for name, kind in _NEW_OBSERVATION_COLUMNS.items():
+        if name not in present:
+            conn.exec_driver_sql(f"ALTER TABLE observations ADD COLUMN {name} {kind}")
+    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {AREA_INDEX}")
+    create_area_index(conn, AREA_INDEX_COVERED)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    create_version_1,
+    create_area_index,
+    add_provenance,
+]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -74,6 +74,8 @@ observations = Table(
     Column("ci_high", Float),
     Column("suppressed", Boolean, nullable=False),
     Column("suppression_reason", Text),
+    Column("flag", String(16)),  # indicators.vocabulary.Flag, or NULL for a plain number
+    Column("note", Text),  # why a number is flagged, or why a kommune has none
     # A map slice: one indicator, year, sex and age band for all areas. The index for one
     # area's series and barometer is made by the migrations (it differs per database).
     UniqueConstraint("indicator_id", "year", "sex", "age_band", "area_code", name="uq_obs_slice"),
@@ -90,6 +92,38 @@ import_log = Table(
     Column("rows_written", Integer, nullable=False),
     Column("outcome", String(20), nullable=False),
     Column("message", Text),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    Column("licence", Text),
+    Column("detail_json", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+slice_sources = Table(
+    "slice_sources",
+    metadata,
+    Column("indicator_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("source_id", Integer, nullable=False),
+)
+
+population = Table(
+    "population",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("kommune_code", String(8), primary_key=True),
+    Column("sex", String(8), primary_key=True),
+    Column("age", Integer, primary_key=True),
+    Column("persons", Float, nullable=False),
+    Column("estimated", Boolean, nullable=False),
+    Column("source_id", Integer, nullable=False),
 )
 
 boundaries = Table(

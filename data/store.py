@@ -380,7 +380,9 @@ def write_observations(conn: Connection, frame: pd.DataFrame) -> int:
     """
     if frame.empty:
         return 0
-    frame = frame[schema.OBSERVATION_COLUMNS]
+    # Plain numbers carry no flag or note: callers that never flag need not add the columns.
+    frame = frame.reindex(columns=schema.OBSERVATION_COLUMNS)
+    frame = frame.astype({"flag": object, "note": object})
     columns = ", ".join(schema.OBSERVATION_COLUMNS)
     raw = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":

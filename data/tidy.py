@@ -34,6 +34,8 @@ COLUMNS = [
     "ci_high",
     "suppressed",
     "suppression_reason",
+    "flag",
+    "note",
 ]
 REQUIRED = ["indicator_id", "area_code", "year"]
 # SSB's table symbols: ':' not published (confidential), '..' not available, '.' cannot occur.

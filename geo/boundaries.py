@@ -171,7 +171,7 @@ def prepare_kommune_boundaries(
     recoded: dict[str, str] = {}
     valid = shapely.make_valid(np.asarray(gdf.geometry.values, dtype=object))
     for code, geometry in zip(gdf["code"], valid, strict=True):
-        outcome = recode_to_2024(code, codes_2024)
+        outcome = recode_to_2024(code)
         if outcome.code_2024 is None:
             unmatched[code] = outcome.problem
         elif outcome.code_2024 not in codes_2024:

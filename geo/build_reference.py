@@ -75,19 +75,24 @@ def build_area_rows(kommuner: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
-def build_recoding_rows(pairs: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Old code → new code, marking codes that map to more than one kommune as splits."""
-    targets: dict[str, list[str]] = {}
-    for p in pairs:
-        targets.setdefault(p["kommunenummer_2023"], []).append(p["kommunenummer_2024"])
-    return [
+CHANGE_COLUMNS = ["year", "code", "name", "code_2024", "weight"]
+
+
+def build_change_rows(tables: list[list[dict[str, str]]]) -> list[dict[str, str]]:
+    """Each year's kommune codes with the 2024 kommuner they became and the population share
+    of each (SSB KLASS change tables; weights below 1 only for splits)."""
+    rows = [
         {
-            "code_2020_2023": old,
-            "code_2024": "" if len(new) > 1 else new[0],
-            "split_into": " ".join(new) if len(new) > 1 else "",
+            "year": r["year_from"],
+            "code": r["code_from"],
+            "name": r["name_from"],
+            "code_2024": r["code_2024"],
+            "weight": r["weight"],
         }
-        for old, new in sorted(targets.items())
+        for table in tables
+        for r in table
     ]
+    return sorted(rows, key=lambda r: (r["year"], r["code"], r["code_2024"]))
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
@@ -102,14 +107,12 @@ def main(reference_dir: str) -> None:
     ref = Path(reference_dir)
     with (ref / "kommuner_2024.csv").open(encoding="utf-8") as f:
         kommuner = list(csv.DictReader(f))
-    with (ref / "kommunenummer_2023_til_2024.csv").open(encoding="utf-8") as f:
-        pairs = list(csv.DictReader(f))
+    changes = []
+    for name in ("kommune_2015_2019_to_2024.csv", "kommune_2020_2023_to_2024.csv"):
+        with (ref / name).open(encoding="utf-8") as f:
+            changes.append(list(csv.DictReader(f)))
     write_csv(GEO_DIR / "areas_2024.csv", AREA_COLUMNS, build_area_rows(kommuner))
-    write_csv(
-        GEO_DIR / "kommune_codes_2020_2023.csv",
-        ["code_2020_2023", "code_2024", "split_into"],
-        build_recoding_rows(pairs),
-    )
+    write_csv(GEO_DIR / "kommune_changes_2015_2024.csv", CHANGE_COLUMNS, build_change_rows(changes))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ class Measure(StrEnum):
     TOTAL = "total"
 
 
+class Flag(StrEnum):
+    """What a published number is besides a plain count: stored in ``observations.flag``."""
+
+    ESTIMATED = "anslått"  # a split kommune's counts distributed by population weights
+    INCOMPLETE = "ufullstendig"  # an aggregate that lacks some of its kommuner
+
+
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
