@@ -77,21 +77,42 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# (any synthetic, any real) indicator-years: what an indicator's numbers are.
+NATURE = {
+    (True, False): "syntetiske tall",
+    (False, True): "virkelige tall",
+    (True, True): "virkelige og syntetiske tall",
+}
+
+
 def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    from data.provenance import describe_sources, stored_slice_sources, year_span
     from data.queries import import_history, store_summary
 
     engine = store.get_engine(settings.db_url, create=False)
     meta = store.get_meta(engine)
     summary = store_summary(engine)
+    sources = stored_slice_sources(engine)
     print(f"Lager: {store.describe_url(str(engine.url))}")
     print(f"Skjemaversjon: {meta.get('schema_version')}")
-    if meta.get("synthetic") == "true":
-        print("MERK: " + meta.get("synthetic_notice", "syntetiske demodata"))
+    synthetic = sorted(set(sources.loc[sources["synthetic"], "indicator_id"]))
+    if synthetic:
+        print(
+            f"MERK: {len(synthetic)} av {sources['indicator_id'].nunique()} indikatorer har "
+            "syntetiske tall, laget av en generator; de må ikke brukes som statistikk."
+        )
     print(f"Observasjoner: {summary['rows']:,} ({summary['suppressed']:,} prikket)")
     print(
         f"Indikatorer: {summary['indicators']}, områder: {summary['areas']}, "
         f"år: {summary['first_year']}–{summary['last_year']}"
     )
+    print("Per indikator (år, virkelige eller syntetiske tall, kilde):")
+    for indicator_id, rows in sources.groupby("indicator_id"):
+        nature = NATURE[(bool(rows["synthetic"].any()), bool((~rows["synthetic"]).any()))]
+        print(
+            f"  {indicator_id}: {year_span([int(y) for y in rows['year']])}, {nature}, "
+            f"kilde {describe_sources(rows)}"
+        )
     history = import_history(engine, limit=5)
     for row in history.itertuples():
         print(

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy.special import expit, logit
 from sqlalchemy import Engine
 
-from data import store
+from data import provenance, store
 from data.cube import build_cube
 from geo.areas import kommuner
 from indicators.catalogue import Indicator, load_catalogue
@@ -331,17 +331,22 @@ def build_demo_store(
     progress("Lager syntetiske tall for alle kommuner …")
     cube = build_demo_observations(seed)
     progress(f"  {len(cube):,} rader klare etter {time.perf_counter() - started:.1f} s; skriver …")
+    built_at = datetime.now(UTC)
     with engine.begin() as conn:
         store.sync_reference_tables(conn)
         conn.exec_driver_sql("DELETE FROM observations")
+        conn.exec_driver_sql("DELETE FROM slice_sources")
         written = store.write_observations(conn, cube)
+        slices = cube[["indicator_id", "year"]].drop_duplicates().itertuples(index=False)
+        source_id = provenance.record_source(conn, provenance.demo_source(seed, built_at))
+        provenance.assign_slices(conn, source_id, [(i, int(y)) for i, y in slices])
         store.set_meta(
             conn,
             {
                 "synthetic": "true",
                 "synthetic_notice": SYNTHETIC_NOTICE,
                 "demo_seed": str(seed),
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "built_at": built_at.isoformat(timespec="seconds"),
             },
         )
     store.refresh_statistics(engine)

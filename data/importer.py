@@ -29,6 +29,7 @@ from sqlalchemy import Engine, func, select
 
 from data import schema, store
 from data.cube import build_cube
+from data.provenance import Source, assign_slices, file_source, record_source
 from data.settings import DEFAULT_DB_FILE
 from data.tidy import (
     COLUMNS,
@@ -695,17 +696,28 @@ def _report(changes: list[SliceChange], progress: Callable[[str], None]) -> None
 
 
 def _write(
-    engine: Engine, attempt: _Attempt, rows_in: int, note: str, clean: pd.DataFrame | None
+    engine: Engine,
+    attempt: _Attempt,
+    rows_in: int,
+    note: str,
+    clean: pd.DataFrame | None,
+    source: Source | None = None,
 ) -> int:
-    """Replace the file's indicator-years and log the import, in one transaction. Without
-    ``clean`` the store already holds the file's rows and only the attempt is logged."""
+    """Replace the file's indicator-years, record their source (``source``, or the file
+    itself) and log the import, in one transaction. Without ``clean`` the store already
+    holds the file's rows and only the attempt is logged."""
     written = 0
     with store.writing(engine) as conn:
         if clean is not None:
             store.sync_reference_tables(conn)
+            replaced: list[tuple[str, int]] = []
             for indicator_id, cube in _cubes(clean):
-                store.delete_slices(conn, [(indicator_id, int(y)) for y in cube["year"].unique()])
+                slices = [(indicator_id, int(y)) for y in cube["year"].unique()]
+                store.delete_slices(conn, slices)
                 written += store.write_observations(conn, cube)
+                replaced += slices
+            origin = source or file_source(attempt.file_name, attempt.digest, attempt.started)
+            assign_slices(conn, record_source(conn, origin), replaced)
         conn.execute(
             schema.import_log.insert().values(
                 started_at=attempt.started,
@@ -726,8 +738,10 @@ def import_file(
     progress: Callable[[str], None] = lambda _: None,
     rejection_log: Path | None = None,
     replace_smaller: bool = False,
+    source: Source | None = None,
 ) -> ImportResult:
     """Validate and import one file in a single transaction; log the attempt either way.
+    The indicator-years written get ``source``, by default the file (name, sha256, time).
 
     Rejections go to ``rejection_log``, or beside the store when it is None. An indicator-year
     that would keep fewer than half its rows is refused unless ``replace_smaller``. A store
@@ -769,7 +783,7 @@ def import_file(
             for c in shrinking
         ]
         return attempt.reject(rows_in, reasons, changes)
-    written = _write(engine, attempt, rows_in, note, clean)
+    written = _write(engine, attempt, rows_in, note, clean, source)
     progress(f"Ferdig på {time.perf_counter() - clock:.1f} s: {thousands(written)} rader skrevet.")
     return ImportResult(
         path.name, ImportOutcome.IMPORTED, rows_in, written, message=note, changes=changes

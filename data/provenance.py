@@ -15,7 +15,10 @@ from enum import StrEnum
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, tuple_
 
-from data import schema
+from data import schema, store
+
+DEMO_LABEL = "Syntetiske demodata"
+UNKNOWN_LABEL = "ukjent kilde"
 
 
 class SourceKind(StrEnum):
@@ -34,6 +37,32 @@ class Source:
     synthetic: bool = False
     licence: str | None = None
     detail: dict = field(default_factory=dict)
+
+
+def demo_source(seed: int, built_at: datetime) -> Source:
+    """The demo generator's numbers: synthetic, with the seed that reproduces them."""
+    detail = {"seed": seed, "built_at": built_at.isoformat(timespec="seconds")}
+    return Source(SourceKind.DEMO, DEMO_LABEL, synthetic=True, detail=detail)
+
+
+def file_source(file_name: str, sha256: str, imported_at: datetime) -> Source:
+    """A file a user imported, named as the user knows it, with the hash that identifies it."""
+    detail = {
+        "file_name": file_name,
+        "sha256": sha256,
+        "imported_at": imported_at.isoformat(timespec="seconds"),
+    }
+    return Source(SourceKind.FILE, file_name, detail=detail)
+
+
+def fallback_source(meta: dict[str, str]) -> Source:
+    """The source of an indicator-year written before sources were recorded (a store of
+    schema version 2 or older): the demo's when the store says it is synthetic, else unknown."""
+    if meta.get("synthetic") == "true":
+        seed = meta.get("demo_seed")
+        detail = {"seed": int(seed)} if seed and seed.isdigit() else {}
+        return Source(SourceKind.DEMO, DEMO_LABEL, synthetic=True, detail=detail)
+    return Source(SourceKind.FILE, UNKNOWN_LABEL)
 
 
 def record_source(conn: Connection, source: Source) -> int:
@@ -65,7 +94,16 @@ def assign_slices(conn: Connection, source_id: int, slices: list[tuple[str, int]
     conn.execute(schema.sources.delete().where(schema.sources.c.id.not_in(used)))
 
 
-SLICE_SOURCE_COLUMNS = ["indicator_id", "year", "kind", "label", "synthetic", "licence", "detail"]
+SLICE_SOURCE_COLUMNS = [
+    "indicator_id",
+    "year",
+    "source_id",
+    "kind",
+    "label",
+    "synthetic",
+    "licence",
+    "detail",
+]
 
 
 def slice_sources(engine: Engine) -> pd.DataFrame:
@@ -75,6 +113,7 @@ def slice_sources(engine: Engine) -> pd.DataFrame:
         select(
             t.c.indicator_id,
             t.c.year,
+            t.c.source_id,
             s.c.kind,
             s.c.label,
             s.c.synthetic,
@@ -92,12 +131,54 @@ def slice_sources(engine: Engine) -> pd.DataFrame:
     return frame
 
 
+def stored_slice_sources(engine: Engine) -> pd.DataFrame:
+    """Every indicator-year the store holds, in SLICE_SOURCE_COLUMNS; one written before
+    sources were recorded gets ``fallback_source`` (source_id NA)."""
+    obs = schema.observations
+    statement = (
+        select(obs.c.indicator_id, obs.c.year)
+        .group_by(obs.c.indicator_id, obs.c.year)
+        .order_by(obs.c.indicator_id, obs.c.year)
+    )
+    with engine.connect() as conn:
+        held = pd.DataFrame(conn.execute(statement).all(), columns=["indicator_id", "year"])
+    frame = held.merge(slice_sources(engine), how="left", on=["indicator_id", "year"])
+    missing = frame["label"].isna()
+    frame["source_id"] = frame["source_id"].astype("Int64")
+    if missing.any():
+        fallback = fallback_source(store.get_meta(engine))
+        for column in ("kind", "label", "synthetic", "licence", "detail"):
+            frame[column] = [
+                getattr(fallback, column) if gap else value
+                for gap, value in zip(missing, frame[column], strict=True)
+            ]
+        frame["synthetic"] = frame["synthetic"].astype(bool)
+    return frame[SLICE_SOURCE_COLUMNS]
+
+
+def year_span(years: list[int]) -> str:
+    """ "2015–2025", or the one year."""
+    years = sorted(years)
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def source_phrase(rows: pd.DataFrame) -> str:
+    """One source of ``rows`` (slice_sources rows of that source) as pages write it after
+    "Kilde:": "SSB, tabell 12005 (2015–2025), CC BY 4.0", or for the demo "syntetiske
+    demodata (frø 2024) – ikke virkelige tall"."""
+    first = rows.iloc[0]
+    if first["synthetic"]:
+        seed = first["detail"].get("seed")
+        seeded = f" (frø {seed})" if seed is not None else ""
+        return f"syntetiske demodata{seeded} – ikke virkelige tall"
+    text = f"{first['label']} ({year_span([int(y) for y in rows['year']])})"
+    return f"{text}, {first['licence']}" if first["licence"] else text
+
+
 def describe_sources(frame: pd.DataFrame) -> str:
-    """ "SSB, tabell 12005 (2015–2025); syntetiske demodata (2015–2024)": the sources of the
-    indicator-years in ``frame`` (a slice of slice_sources), with their years."""
-    parts = []
-    for label, rows in frame.groupby("label", sort=False):
-        years = sorted(int(y) for y in rows["year"].unique())
-        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        parts.append(f"{label} ({span})")
-    return "; ".join(parts)
+    """ "SSB, tabell 12005 (2015–2025), CC BY 4.0; syntetiske demodata (frø 2024) – ikke
+    virkelige tall": the sources of the indicator-years in ``frame`` (rows of slice_sources),
+    real ones first, each with its years."""
+    groups = [rows for _, rows in frame.groupby("label", sort=False)]
+    groups.sort(key=lambda rows: bool(rows["synthetic"].iloc[0]))
+    return "; ".join(source_phrase(rows) for rows in groups)
