@@ -1,0 +1,181 @@
+"""Population from SSB table 07459: the real 2021 file loads to SSB's national total, every
+shape statbank and the API write loads alike, kommune codes are harmonised to 2024, and a bad
+file changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, select
+
+from data import schema, store
+from data.__main__ import main
+from data.population import load_population_file, population_rows
+from data.readers import read_source_table
+from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
+
+
+def stored(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(select(schema.population)).mappings().all())
+
+
+def sources(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(select(schema.sources)).mappings().all())
+
+
+def test_real_2021_file_gives_ssb_national_total(shared_dir: Path, tmp_path: Path, capsys):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    assert main(["population", str(shared_dir / POPULATION), "--db", url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2021: 357 kommuner, 5 391 369 innbyggere"
+    assert lines[1].startswith("  K-21-22 Svalbard and Jan Mayen, K-23 Continental shelf, K-Rest")
+    assert "0 personer" in lines[1] and "ikke til noen kommune" in lines[1]
+
+    engine = store.get_engine(url)
+    rows = stored(engine)
+    assert rows["persons"].sum() == 5_391_369
+    assert rows["kommune_code"].nunique() == 357 and set(rows["age"]) == set(range(106))
+    assert set(rows["sex"]) == {"menn", "kvinner"} and set(rows["year"]) == {2021}
+    # 1507 Ålesund (2020–2023) was split into 1508 Ålesund and 1580 Haram: by weight, flagged.
+    assert set(rows.loc[rows["estimated"], "kommune_code"]) == {"1508", "1580"}
+    _, real = real_rows(shared_dir)
+    aalesund = sum(int(row[3]) for row in real if row[0].startswith("K-1507 "))
+    assert rows.loc[rows["estimated"], "persons"].sum() == aalesund
+    assert (rows["persons"] == rows["persons"].round()).all()
+    # 2020–2023 codes land on 2024 codes: 3001 Halden is 3101 Halden.
+    halden = sum(int(row[3]) for row in real if row[0].startswith("K-3001 "))
+    assert rows.loc[rows["kommune_code"] == "3101", "persons"].sum() == halden
+    source = sources(engine).iloc[0]
+    assert source["kind"] == "fil"
+    assert source["label"] == "SSB, tabell 07459 (norway_population_by_age_sex_2021.csv)"
+    detail = json.loads(source["detail_json"])
+    assert len(detail["sha256"]) == 64 and detail["file"] == POPULATION.name
+
+
+def test_loading_again_replaces_the_year(shared_dir: Path, tmp_path: Path, empty_engine):
+    path = variant(tmp_path, shared_dir, "number-only")
+    load_population_file(empty_engine, path)
+    first = stored(empty_engine)
+    summary = load_population_file(empty_engine, path)
+    assert (
+        stored(empty_engine)
+        .sort_values(["kommune_code", "sex", "age"])
+        .drop(columns="source_id")
+        .reset_index(drop=True)
+        .equals(
+            first.sort_values(["kommune_code", "sex", "age"])
+            .drop(columns="source_id")
+            .reset_index(drop=True)
+        )
+    )
+    assert len(sources(empty_engine)) == 1
+    assert summary[0].kommuner == 3 and summary[0].outside_regions == ("Rest",)
+
+
+def jsonstat_of(rows: list[list[str]]) -> dict:
+    """A JSON-stat 2.0 document as SSB's PxWebApi v2 writes 07459: codes, not labels."""
+    regions = list(dict.fromkeys(row[0].removeprefix("K-").split(" ")[0] for row in rows))
+    ages = [f"{age:03d}" for age in range(105)] + ["105+"]
+    values = {(r[0].removeprefix("K-").split(" ")[0], r[1], r[2]): int(r[3]) for r in rows}
+    sex_of = {"1": "Males", "2": "Females"}
+    age_label = {
+        code: (f"{int(code[:3])} years" if code != "105+" else "105 years or older")
+        for code in ages
+    }
+    age_label["001"] = "1 year"
+    flat = [
+        values[(region, sex_of[sex], age_label[age])]
+        for region in regions
+        for sex in "12"
+        for age in ages
+    ]
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": TITLE,
+        "source": "Statistisk sentralbyrå",
+        "id": ["Region", "Kjonn", "Alder", "ContentsCode", "Tid"],
+        "size": [len(regions), 2, len(ages), 1, 1],
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+        "dimension": {
+            "Region": {"label": "region", "category": {"index": regions}},
+            "Kjonn": {
+                "label": "kjønn",
+                "category": {"index": {"1": 0, "2": 1}, "label": {"1": "Menn", "2": "Kvinner"}},
+            },
+            "Alder": {"label": "alder", "category": {"index": ages}},
+            "ContentsCode": {
+                "label": "statistikkvariabel",
+                "category": {"label": {"Personer1": "Personer"}},
+            },
+            "Tid": {"label": "år", "category": {"index": ["2021"]}},
+        },
+        "extension": {"px": {"tableid": "07459"}},
+        "value": flat,
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["bokmaal", "comma-utf8-bom", "number-and-name", "xlsx", "jsonstat"]
+)
+def test_every_shape_gives_the_same_population(shared_dir: Path, tmp_path: Path, name: str):
+    original = write_csv(
+        tmp_path / "original.csv", real_rows(shared_dir)[0], sample_rows(shared_dir)
+    )
+    expected, _ = population_rows(read_source_table(original), "original.csv")
+    if name == "jsonstat":
+        path = tmp_path / "07459.json"
+        path.write_text(json.dumps(jsonstat_of(sample_rows(shared_dir))), "utf-8")
+    else:
+        path = variant(tmp_path, shared_dir, name)
+    rows, summary = population_rows(read_source_table(path), path.name)
+    assert rows.equals(expected)
+    assert summary[0].kommuner == 3
+
+
+def test_file_without_sex_loads_as_alle(shared_dir: Path, tmp_path: Path):
+    path = variant(tmp_path, shared_dir, "no-sex")
+    rows, summary = population_rows(read_source_table(path), path.name)
+    assert set(rows["sex"]) == {"alle"}
+    total = sum(int(row[3]) for row in sample_rows(shared_dir))
+    assert rows["persons"].sum() == summary[0].total == total
+
+
+def test_older_codes_merge_and_split(tmp_path: Path):
+    path = tmp_path / "2019.csv"
+    path.write_text(
+        '"region";"alder";"Personer 2019"\n'
+        '"K-5001 Trondheim";"0 år";2000\n"K-5030 Klæbu";"0 år";70\n'
+        '"K-1850 Tysfjord";"0 år";15\n"0 Hele landet";"0 år";55000\n',
+        encoding="utf-8",
+    )
+    rows, summary = population_rows(read_source_table(path), path.name)
+    by_code = rows.set_index("kommune_code")
+    assert by_code.loc["5001", "persons"] == 2070 and not by_code.loc["5001", "estimated"]
+    # Tysfjord went to Narvik (0.44) and Hamarøy (0.56): whole persons, summing to 15.
+    assert (by_code.loc["1806", "persons"], by_code.loc["1875", "persons"]) == (7, 8)
+    assert by_code.loc[["1806", "1875"], "estimated"].all()
+    assert summary[0].in_kommuner == 2085  # the national row is a sum and counts once
+
+
+def test_bad_file_names_cell_and_changes_nothing(shared_dir: Path, tmp_path: Path, capsys):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    good = variant(tmp_path, shared_dir, "number-and-name")
+    assert main(["population", str(good), "--db", url]) == 0
+    header, _ = real_rows(shared_dir)
+    rows = sample_rows(shared_dir)
+    rows[10][2] = "alle aldre"
+    bad = write_csv(tmp_path / "bad.csv", header, rows)
+    capsys.readouterr()
+    assert main(["population", str(bad), "--db", url]) == 1
+    error = capsys.readouterr().err
+    assert "bad.csv, rad 14, kolonne «age»: «alle aldre» er ikke et alderstrinn 0–105" in error
+    assert "Ingenting er endret" in error
+    engine = store.get_engine(url)
+    assert stored(engine)["persons"].sum() == sum(int(row[3]) for row in sample_rows(shared_dir))
+    assert sources(engine)["label"].tolist() == ["SSB, tabell 07459 (named.csv)"]
