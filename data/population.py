@@ -31,8 +31,12 @@ from data.readers import SourceFileError, SourceTable, read_source_table, region
 from data.readers.table import AGE, CONTENTS, REGION, SEX, YEAR
 from data.tidy import thousands
 from geo.recoding import successors
+from indicators.metadata import load_checked_yaml
 from indicators.vocabulary import Sex
 
+OPEN_DATA = Path(__file__).with_name("open_data")
+OPEN_POPULATION = OPEN_DATA / "population_07459_2021.csv.gz"
+OPEN_POPULATION_SCHEMA = OPEN_DATA / "population.meta.schema.json"
 OLDEST = 105  # SSB's last age group: 105 years or older
 COLUMNS = ["year", "kommune_code", "sex", "age", "persons", "estimated"]
 SEX_OF_CODE = {"1": Sex.MEN.value, "2": Sex.WOMEN.value, "0": Sex.ALL.value}
@@ -237,3 +241,27 @@ def load_population_file(engine: Engine, path: Path) -> list[YearLoaded]:
     )
     write_population(engine, rows, source)
     return summary
+
+
+def open_population() -> tuple[pd.DataFrame, dict]:
+    """The project's own population table (data/open_data/) in COLUMNS, and its checked meta."""
+    meta = load_checked_yaml(
+        OPEN_POPULATION.with_name(OPEN_POPULATION.name.replace(".csv.gz", ".meta.yml")),
+        OPEN_POPULATION_SCHEMA,
+    )
+    rows = pd.read_csv(OPEN_POPULATION, dtype={"kommune_code": str, "sex": str})
+    return rows.assign(year=int(meta["year"]))[COLUMNS], meta
+
+
+def load_open_population(engine: Engine) -> int:
+    """Load the project's own population table into the store with its source (SSB, CC BY 4.0),
+    replacing its year; return the number of rows."""
+    rows, meta = open_population()
+    source = Source(
+        kind=SourceKind.OPEN_DATA,
+        label=meta["source"],
+        licence=meta["licence"],
+        detail={"file": meta["file"], "url": meta["url"], "built_from": meta["built_from"]},
+    )
+    write_population(engine, rows, source)
+    return len(rows)

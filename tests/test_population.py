@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 from sqlalchemy import Engine, select
 
 from data import schema, store
 from data.__main__ import main
-from data.population import load_population_file, population_rows
+from data.population import (
+    COLUMNS,
+    load_open_population,
+    load_population_file,
+    open_population,
+    population_rows,
+)
 from data.readers import read_source_table
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
 
@@ -179,3 +186,27 @@ def test_bad_file_names_cell_and_changes_nothing(shared_dir: Path, tmp_path: Pat
     engine = store.get_engine(url)
     assert stored(engine)["persons"].sum() == sum(int(row[3]) for row in sample_rows(shared_dir))
     assert sources(engine)["label"].tolist() == ["SSB, tabell 07459 (named.csv)"]
+
+
+def test_open_population_loads_with_its_source(empty_engine):
+    assert load_open_population(empty_engine) == 75_684
+    rows = stored(empty_engine)
+    assert rows["persons"].sum() == 5_391_369 and set(rows["year"]) == {2021}
+    source = sources(empty_engine).iloc[0]
+    assert (source["kind"], source["label"], source["licence"]) == (
+        "åpne data",
+        "SSB, tabell 07459",
+        "CC BY 4.0",
+    )
+
+
+def test_open_population_is_the_real_file_harmonised(shared_dir: Path):
+    """The shipped table is what build_population makes of the real download today."""
+    expected, _ = population_rows(read_source_table(shared_dir / POPULATION), POPULATION.name)
+    shipped, meta = open_population()
+    assert meta["persons"] == shipped["persons"].sum() == 5_391_369
+    assert_frame_equal(
+        shipped.sort_values(COLUMNS[:4]).reset_index(drop=True),
+        expected.sort_values(COLUMNS[:4]).reset_index(drop=True),
+        check_dtype=False,
+    )
