@@ -206,13 +206,8 @@ def write_population(engine: Engine, rows: pd.DataFrame, source: Source) -> None
     with store.writing(engine) as conn:
         source_id = record_source(conn, source)
         conn.execute(schema.population.delete().where(schema.population.c.year.in_(years)))
-        records = rows.assign(source_id=source_id).to_dict("records")
-        for record in records:
-            record["year"], record["age"] = int(record["year"]), int(record["age"])
-            record["persons"], record["estimated"] = (
-                float(record["persons"]),
-                bool(record["estimated"]),
-            )
+        typed = rows.astype({"year": int, "age": int, "persons": float, "estimated": bool})
+        records = typed.assign(source_id=source_id).to_dict("records")  # Python scalars
         conn.execute(schema.population.insert(), records)
         _drop_unused_sources(conn)
 
