@@ -46,6 +46,45 @@ class PatientGroup:
 
 
 @dataclass(frozen=True)
+class Contents:
+    """One statistics variable of a source table: its code, and the bokmål label a CSV
+    download that carries only labels writes instead."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one source table feeds an indicator (see catalogue.schema.json, ``recipe``).
+
+    ``region`` and ``year`` are the API codes of those dimensions, which a query must name;
+    ``filters`` picks the one category of every other dimension. Numerator and denominator
+    are each the sum of their contents; ``value`` is used where the counts are not published.
+    """
+
+    source: str
+    table: str
+    region: str
+    year: str
+    numerator: tuple[Contents, ...] = ()
+    denominator: tuple[Contents, ...] = ()
+    value: Contents | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    codelist: str | None = None
+    bank: str | None = None
+
+    def contents(self) -> tuple[Contents, ...]:
+        """Every statistics variable the recipe reads, each once."""
+        every = [*self.numerator, *self.denominator, *([self.value] if self.value else [])]
+        return tuple(dict.fromkeys(every))
+
+    def label(self) -> str:
+        """ "SSB, tabell 12005": what pages show after "Kilde:" for fetched numbers."""
+        return f"{self.source.upper()}, tabell {self.table}"
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One indicator as defined in catalogue.yaml (see the module docstring for measures)."""
 
@@ -70,6 +109,7 @@ class Indicator:
     anchor: dict | None = field(hash=False)
     limitations: str
     unit_price_by_year: dict[int, float] | None = field(hash=False)
+    recipes: tuple[Recipe, ...] = ()
 
     def all_age_bands(self) -> tuple[str, ...]:
         """The total band first, so the default selection is always the whole age group."""
@@ -173,6 +213,25 @@ def _indicator(entry: dict) -> Indicator:
         anchor=entry["anchor"],
         limitations=entry["limitations"],
         unit_price_by_year=None if prices is None else {y: float(p) for y, p in prices.items()},
+        recipes=tuple(_recipe(raw) for raw in entry.get("recipes", ())),
+    )
+
+
+def _recipe(raw: dict) -> Recipe:
+    def contents(items: list[dict]) -> tuple[Contents, ...]:
+        return tuple(Contents(item["code"], item["label"]) for item in items)
+
+    return Recipe(
+        source=raw["source"],
+        table=raw["table"],
+        region=raw["region"],
+        year=raw["year"],
+        numerator=contents(raw.get("numerator", [])),
+        denominator=contents(raw.get("denominator", [])),
+        value=Contents(**raw["value"]) if "value" in raw else None,
+        filters=tuple(raw.get("filters", {}).items()),
+        codelist=raw.get("codelist"),
+        bank=raw.get("bank"),
     )
 
 
@@ -196,3 +255,5 @@ def _check_fields_agree(path: Path, entry: dict, group_ids: list[str]) -> None:
         fail("unit_price_by_year", "required for measure total and only allowed there")
     if entry["anchored"] != (entry["anchor"] is not None):
         fail("anchor", "must be given exactly when anchored is true")
+    if is_total and any("denominator" in recipe for recipe in entry.get("recipes", ())):
+        fail("recipes", "measure total has no denominator to read")
