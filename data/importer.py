@@ -30,6 +30,8 @@ from sqlalchemy import Engine, func, select
 from data import schema, store
 from data.cube import build_cube
 from data.provenance import Source, assign_slices, file_source, record_source
+from data.readers import SourceFileError, looks_like_source_table, read_source_table
+from data.recipes import RecipeError, choose_recipe, tidy_rows
 from data.settings import DEFAULT_DB_FILE
 from data.tidy import (
     COLUMNS,
@@ -526,6 +528,28 @@ def _read_valid_rows(path: Path) -> tuple[pd.DataFrame, list[RowError], int]:
     return clean, _in_file_order(errors + duplicates.items), rows_in
 
 
+def _read_source_rows(
+    path: Path, indicator_id: str | None, progress: Callable[[str], None]
+) -> tuple[pd.DataFrame, list[RowError], int]:
+    """A statbank or JSON-stat2 file as tidy rows by its catalogue recipe, checked as a tidy
+    file is; errors name the source's own lines."""
+    try:
+        table = read_source_table(path)
+        chosen, recipe = choose_recipe(table, indicator_id)
+        rows = tidy_rows(table, load_catalogue()[chosen], recipe)
+    except (SourceFileError, RecipeError) as error:
+        return pd.DataFrame(), [RowError(0, FILE, str(error))], 0
+    progress(f"  {recipe.label()} gir {chosen}: {thousands(len(rows.frame))} rader")
+    if rows.left_out:
+        progress(rows.left_out_note())
+    clean, errors = _validate(rows.frame.drop(columns="row"), first_row=0)
+    duplicates = _Errors(0)
+    _check_duplicates(clean, duplicates)
+    lines = rows.frame["row"].to_numpy()
+    errors = [RowError(int(lines[e.row]), e.column, e.reason) for e in errors + duplicates.items]
+    return clean, _in_file_order(errors), len(rows.frame)
+
+
 def rejection_log_path(engine: Engine, override: Path | None = None) -> Path:
     """Rejected attempts are logged beside the store, so a rejection leaves the store untouched.
 
@@ -739,9 +763,12 @@ def import_file(
     rejection_log: Path | None = None,
     replace_smaller: bool = False,
     source: Source | None = None,
+    indicator_id: str | None = None,
 ) -> ImportResult:
     """Validate and import one file in a single transaction; log the attempt either way.
     The indicator-years written get ``source``, by default the file (name, sha256, time).
+    A statbank or JSON-stat2 file is read by its recipe in the catalogue; ``indicator_id``
+    names the indicator when the file fits more than one.
 
     Rejections go to ``rejection_log``, or beside the store when it is None. An indicator-year
     that would keep fewer than half its rows is refused unless ``replace_smaller``. A store
@@ -753,7 +780,10 @@ def import_file(
     try:
         attempt.digest = _file_hash(path)
         progress(f"Leser og kontrollerer {path.name} …")
-        clean, errors, rows_in = _read_valid_rows(path)
+        if looks_like_source_table(path):
+            clean, errors, rows_in = _read_source_rows(path, indicator_id, progress)
+        else:
+            clean, errors, rows_in = _read_valid_rows(path)
     except (OSError, TidyFileError) as error:
         return attempt.reject(0, [RowError(0, FILE, _file_problem(error))])
     if errors:
