@@ -113,18 +113,30 @@ def _check_against_indicator(
 
 
 def kommune_populations(rng: np.random.Generator, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
-    """Back-cast the 2024 populations: large kommuner have grown, small ones shrunk."""
+    """Real populations where the project has them: SSB's 2021 figures (its open population
+    table) and the 2024 figures (areas), with each kommune's own yearly growth between the two
+    carried to the other years. A kommune without a 2021 figure is back-cast from 2024 with a
+    modelled growth: large kommuner have grown, small ones shrunk."""
+    from data.population import open_population
+
     k = kommuner()
     pop_2024 = k["population_2024"].to_numpy(dtype=float)
     size = (np.log(pop_2024) - np.log(np.median(pop_2024))) / np.log(pop_2024).std()
-    growth = np.clip(NATIONAL_GROWTH + 0.006 * size + rng.normal(0, 0.003, len(k)), -0.02, 0.03)
+    modelled = np.clip(NATIONAL_GROWTH + 0.006 * size + rng.normal(0, 0.003, len(k)), -0.02, 0.03)
+    table, meta = open_population()
+    known = table.groupby("kommune_code")["persons"].sum().reindex(k["code"]).to_numpy(dtype=float)
+    known_year = int(meta["year"])
+    missing = np.isnan(known)
+    anchor = np.where(missing, pop_2024, known)
+    anchor_year = np.where(missing, 2024, known_year)
+    growth = np.where(missing, modelled, (pop_2024 / known) ** (1 / (2024 - known_year)) - 1)
     rows = [
         pd.DataFrame(
             {
                 "area_code": k["code"],
                 "helsefellesskap_code": k["helsefellesskap_code"],
                 "year": year,
-                "population": np.round(pop_2024 / (1 + growth) ** (2024 - year)),
+                "population": np.round(anchor * (1 + growth) ** (year - anchor_year)),
             }
         )
         for year in years
