@@ -30,9 +30,11 @@ from data.provenance import Source, SourceKind, record_source
 from data.readers import SourceFileError, SourceTable, read_source_table, region_area
 from data.readers.table import AGE, CONTENTS, REGION, SEX, YEAR
 from data.tidy import thousands
+from geo.areas import kommune_membership, kommuner
 from geo.recoding import successors
+from indicators.catalogue import Indicator
 from indicators.metadata import load_checked_yaml
-from indicators.vocabulary import Sex
+from indicators.vocabulary import ALL, Measure, Sex
 
 OPEN_DATA = Path(__file__).with_name("open_data")
 OPEN_POPULATION = OPEN_DATA / "population_07459_2021.csv.gz"
@@ -260,3 +262,77 @@ def load_open_population(engine: Engine) -> int:
     )
     write_population(engine, rows, source)
     return len(rows)
+
+
+_RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)\s*(?:år)?$")
+_FROM = re.compile(r"(\d+)\s*(?:\+|år og eldre)$")
+
+
+def age_range(text: str) -> tuple[int, int] | None:
+    """The single years an age group or band covers: "alle aldre" -> (0, 105), "18-69" and
+    "kvinner 15–49 år" -> (18, 69) and (15, 49), "80 år og eldre" and "70+" -> (80, 105) and
+    (70, 105); None for what single years cannot give ("0–28 dager")."""
+    text = text.strip().lower()
+    if text in ("alle", "alle aldre"):
+        return 0, OLDEST
+    found = _RANGE.search(text)
+    if found:
+        return int(found.group(1)), min(int(found.group(2)), OLDEST)
+    found = _FROM.search(text)
+    return (int(found.group(1)), OLDEST) if found else None
+
+
+def population_denominators(
+    engine: Engine, cells: pd.DataFrame, catalogue: dict[str, Indicator]
+) -> pd.DataFrame:
+    """``cells`` (tidy columns) with the population as denominator where an indicator of
+    measure rate has a numerator but no denominator and the store has that year's population:
+    the persons of the row's sex in its age band (or the indicator's age group for "alle"),
+    summed from single years, per kommune and, for an aggregate, over its kommuner. Other rows
+    are returned as they came."""
+    rates = {i for i, indicator in catalogue.items() if indicator.measure == Measure.RATE}
+    wanted = (
+        cells["indicator_id"].isin(rates) & cells["numerator"].notna() & cells["denominator"].isna()
+    )
+    if not wanted.any():
+        return cells
+    people = _stored_population(engine, sorted({int(y) for y in cells.loc[wanted, "year"]}))
+    if people.empty:
+        return cells
+    codes = kommuner()["code"]
+    membership = pd.concat(
+        [
+            kommune_membership()[["kommune_code", "area_code"]],
+            pd.DataFrame({"kommune_code": codes, "area_code": codes}),
+        ],
+        ignore_index=True,
+    )
+    filled = cells.copy()
+    keys = ["indicator_id", "year", "sex", "age_band"]
+    for (indicator_id, year, sex, band), group in filled[wanted].groupby(keys):
+        indicator = catalogue[indicator_id]
+        ages = age_range(indicator.age_group if band == ALL else band)
+        if ages is None:
+            continue
+        chosen = people[(people["year"] == int(year)) & people["age"].between(*ages)]
+        only = Sex.WOMEN if "kvinner" in indicator.age_group else sex
+        if only != Sex.ALL:
+            chosen = chosen[chosen["sex"] == only]
+        per_kommune = chosen.groupby("kommune_code")["persons"].sum()
+        # An aggregate gets a denominator only when every kommune in it has one.
+        by_area = membership.assign(persons=membership["kommune_code"].map(per_kommune)).groupby(
+            "area_code"
+        )["persons"]
+        per_area = by_area.sum().where(by_area.count() == by_area.size())
+        filled.loc[group.index, "denominator"] = group["area_code"].map(per_area).to_numpy()
+    return filled
+
+
+def _stored_population(engine: Engine, years: list[int]) -> pd.DataFrame:
+    p = schema.population
+    statement = select(p.c.year, p.c.kommune_code, p.c.sex, p.c.age, p.c.persons).where(
+        p.c.year.in_(years)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return pd.DataFrame(rows, columns=["year", "kommune_code", "sex", "age", "persons"])

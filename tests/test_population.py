@@ -16,12 +16,15 @@ from data import schema, store
 from data.__main__ import main
 from data.population import (
     COLUMNS,
+    age_range,
     load_open_population,
     load_population_file,
     open_population,
+    population_denominators,
     population_rows,
 )
 from data.readers import read_source_table
+from indicators.catalogue import load_catalogue
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
 
 
@@ -210,3 +213,54 @@ def test_open_population_is_the_real_file_harmonised(shared_dir: Path):
         expected.sort_values(COLUMNS[:4]).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_rates_without_denominator_get_the_population(empty_engine):
+    load_open_population(empty_engine)
+    people, _ = open_population()
+    catalogue = load_catalogue()
+    assert catalogue["akuttinnleggelser_80"].measure == "rate"
+    assert catalogue["akuttinnleggelser_80"].age_group == "80 år og eldre"
+    cells = pd.DataFrame(
+        [
+            ("kad_bruk", "3101", 2021, "alle", "alle", 100.0, None),
+            ("akuttinnleggelser_80", "NO", 2021, "kvinner", "alle", 900.0, None),
+            ("akuttinnleggelser_80", "3101", 2020, "alle", "alle", 9.0, None),
+            ("kad_bruk", "3101", 2021, "menn", "alle", 50.0, 123.0),
+            ("kad_bruk", "3101", 2021, "menn", "alle", None, None),
+        ],
+        columns=[
+            "indicator_id",
+            "area_code",
+            "year",
+            "sex",
+            "age_band",
+            "numerator",
+            "denominator",
+        ],
+    )
+    filled = population_denominators(empty_engine, cells, catalogue)
+    halden = people.loc[people["kommune_code"] == "3101", "persons"].sum()
+    old_women = people.loc[(people["sex"] == "kvinner") & (people["age"] >= 80), "persons"].sum()
+    assert filled["denominator"].iloc[0] == halden
+    assert filled["denominator"].iloc[1] == old_women
+    # No population for 2020, a denominator the file gave, and no numerator: as they came.
+    assert pd.isna(filled["denominator"].iloc[2]) and pd.isna(filled["denominator"].iloc[4])
+    assert filled["denominator"].iloc[3] == 123.0
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("alle aldre", (0, 105)),
+        ("alle", (0, 105)),
+        ("0–17 år", (0, 17)),
+        ("18-69", (18, 69)),
+        ("kvinner 15–49 år", (15, 49)),
+        ("80 år og eldre", (80, 105)),
+        ("70+", (70, 105)),
+        ("0–28 dager", None),
+    ],
+)
+def test_age_range(text: str, ages):
+    assert age_range(text) == ages
