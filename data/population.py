@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from data import schema, store
-from data.provenance import Source, SourceKind, record_source
+from data.provenance import Source, SourceKind, file_source, record_source
 from data.readers import SourceFileError, SourceTable, read_source_table, region_area
 from data.readers.table import AGE, CONTENTS, REGION, SEX, YEAR
 from data.tidy import thousands
@@ -225,16 +225,12 @@ def load_population_file(engine: Engine, path: Path) -> list[YearLoaded]:
     path = Path(path)
     table = read_source_table(path)
     rows, summary = population_rows(table, path.name)
-    source = Source(
-        kind=SourceKind.FILE,
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    plain = file_source(path.name, sha256, datetime.now(UTC))
+    source = replace(
+        plain,
         label=f"SSB, tabell {table.table_id or '07459'} ({path.name})",
-        detail={
-            "file": path.name,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "table_id": table.table_id,
-            "title": table.title,
-        },
+        detail={**plain.detail, "table_id": table.table_id, "title": table.title},
     )
     write_population(engine, rows, source)
     return summary

@@ -64,7 +64,7 @@ def test_real_2021_file_gives_ssb_national_total(shared_dir: Path, tmp_path: Pat
     assert source["kind"] == "fil"
     assert source["label"] == "SSB, tabell 07459 (norway_population_by_age_sex_2021.csv)"
     detail = json.loads(source["detail_json"])
-    assert len(detail["sha256"]) == 64 and detail["file"] == POPULATION.name
+    assert len(detail["sha256"]) == 64 and detail["file_name"] == POPULATION.name
 
 
 def test_loading_again_replaces_the_year(shared_dir: Path, tmp_path: Path, empty_engine):
