@@ -2,9 +2,10 @@
 
 A small reader of our own rather than pyjstat: the format is a list of dimensions with their
 sizes and a row-major value array, a few lines of index arithmetic. pyjstat (last release
-2.4.0, March 2023) pulls in requests, returns labels rather than codes, and drops ``status``,
-where SSB writes why a cell has no number (".." not available, ":" confidential); we need
-the codes, the symbols and each value's position for error messages.
+2.4.0, March 2023) pulls in requests, names categories by label unless asked otherwise, and
+its data frame holds the values only, not ``status``, where SSB writes why a cell has no
+number (".." not available, ":" confidential). We need the codes, the symbols and each
+value's position for error messages.
 """
 
 from __future__ import annotations
