@@ -10,7 +10,7 @@ import streamlit as st
 from data.settings import Settings
 from data.store import StoreError
 from ui import data
-from ui.layout import sidebar_store_info
+from ui.layout import forget_notice_place, sidebar_store_info
 from ui.state import reset_notice_place
 
 st.set_page_config(
@@ -69,7 +69,8 @@ PAGES = [
 
 
 def ensure_store_has_data() -> bool:
-    """On a fresh machine the embedded store is empty: build the demo there, with progress."""
+    """On a fresh machine the embedded store is empty: build the default store there (the
+    demo and the project's real open data), with progress."""
     if data.summary()["rows"] > 0:
         return True
     if not data.settings().embedded:
@@ -78,11 +79,13 @@ def ensure_store_has_data() -> bool:
             "`python -m data import FIL` eller demodata med `python -m data demo`."
         )
         return False
-    from data.demo import build_demo_store
+    from data.default_store import build_default_store
 
-    with st.status("Første oppstart: lager syntetiske demodata (om lag 40 sekunder) …") as status:
-        build_demo_store(data.engine(), progress=status.write)
-        status.update(label="Demodata er klare.", state="complete")
+    with st.status(
+        "Første oppstart: lager demodata og laster inn åpne data (om lag ett minutt) …"
+    ) as status:
+        build_default_store(data.engine(), progress=status.write)
+        status.update(label="Dataene er klare.", state="complete")
     st.cache_data.clear()
     return True
 
@@ -90,6 +93,7 @@ def ensure_store_has_data() -> bool:
 data.configure(Settings.from_environment(os.environ))
 navigation = st.navigation(PAGES, position="sidebar")
 reset_notice_place()
+forget_notice_place()
 try:
     if ensure_store_has_data():
         sidebar_store_info()

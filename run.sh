@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the dashboard on the embedded SQLite store (or $SAMHANDLING_DB_URL), building the
-# demo data the first time. Extra arguments go to `streamlit run`.
+# default store (the demo and the real open data) the first time. Extra arguments go to
+# `streamlit run`.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh requirements.txt

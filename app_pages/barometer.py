@@ -8,8 +8,9 @@ import streamlit as st
 from geo.areas import Level
 from indicators.catalogue import patient_groups
 from ui.barometer import area_barometer, render_group_barometer, render_headline, render_legend
-from ui.layout import page_header
+from ui.layout import page_header, show_sources
 from ui.selectors import pick_area
+from views.barometer import shown_slices
 from views.labels import area_label
 
 INTRO = (
@@ -26,6 +27,7 @@ render_headline(table)
 render_legend()
 for group in patient_groups():
     render_group_barometer(table, group)
+show_sources(shown_slices(table))
 st.page_link(
     "app_pages/pasientgrupper.py",
     label="Les mer om hver pasientgruppe",

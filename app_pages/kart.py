@@ -9,12 +9,18 @@ import streamlit as st
 from geo.areas import Level
 from ui import data
 from ui import maps as app_maps
-from ui.layout import cached_figure, chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.maps import kommune_geometry
 from ui.selectors import pick_age, pick_area, pick_indicator, pick_sex, pick_year
 from ui.state import set_choice, url_select
-from views import maps
-from views.map_text import LEVEL_WORDS, caption, highlighted_helsefellesskap, why_empty
+from views import maps, sources
+from views.map_text import (
+    LEVEL_WORDS,
+    caption,
+    highlighted_helsefellesskap,
+    national_missing,
+    why_empty,
+)
 from views.selection import Selection, SliceView, slice_view
 
 MAP_KEY = "kart_map"
@@ -59,7 +65,13 @@ def render_map(view: SliceView, color_by: str) -> None:
         )
         return
     words = LEVEL_WORDS[chosen.level]
-    if color_by == "comparison" and not chosen.indicator.has_ci:
+    no_national = national_missing(view)
+    if no_national:
+        source = sources.source_of(
+            chosen.indicator.id, chosen.year, data.slice_sources(), data.fallback_source()
+        )
+        empty_state(sources.no_national_reason(source, f"for {chosen.year}"))
+    elif color_by == "comparison" and not chosen.indicator.has_ci:
         empty_state(
             "Denne indikatoren har ikke konfidensintervall, så ingen områder kan testes mot "
             "landet. Velg «Verdi» for å se tallene."
@@ -72,8 +84,10 @@ def render_map(view: SliceView, color_by: str) -> None:
         filename=f"kart_{chosen.indicator.id}_{chosen.year}",
         on_select=select_clicked_area,
     )
-    status = maps.area_status(rows, chosen.indicator, view.national)
-    st.markdown(maps.status_summary(status, words.plural))
+    if not no_national:
+        status = maps.area_status(rows, chosen.indicator, view.national)
+        st.markdown(maps.status_summary(status, words.plural))
+    show_sources([(chosen.indicator.id, chosen.year)])
 
 
 def pick_view() -> tuple[str, str]:

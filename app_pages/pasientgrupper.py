@@ -7,10 +7,12 @@ import streamlit as st
 
 from geo.areas import Level
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
+from ui import data
 from ui.barometer import area_barometer, render_group_barometer, render_legend, story_chart
-from ui.layout import chart_block, empty_state, page_header
+from ui.layout import chart_block, empty_state, page_header, show_sources
 from ui.selectors import pick_area
 from ui.state import url_select
+from views.barometer import shown_slices
 from views.labels import area_label
 from views.stories import GroupStory, StoryChart, load_stories
 
@@ -56,6 +58,7 @@ def render_chart(story: GroupStory, chart: StoryChart, area: str) -> None:
         key=f"{story.group_id}_{chart.indicator_id}",
         filename=f"{chart.indicator_id}_{area}",
     )
+    show_sources((chart.indicator_id, year) for year in data.years_for(chart.indicator_id))
 
 
 def render_charts(story: GroupStory, area: str) -> None:
@@ -76,4 +79,5 @@ render_story(group, story)
 table = area_barometer(area)
 render_legend()
 render_group_barometer(table, group)
+show_sources(shown_slices(table[table["group_id"] == group.id]))
 render_charts(story, area)

@@ -22,11 +22,11 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
-from ui.layout import apply_global_style, empty_state
+from ui.layout import apply_global_style, empty_state, show_sources, synthetic_notice
 from ui.maps import map_figure
 from ui.selectors import pick_area
 from ui.state import url_int
-from views.barometer import balanced_columns
+from views.barometer import balanced_columns, shown_slices
 from views.format import display_value
 from views.judgement import area_status
 from views.labels import area_label
@@ -34,7 +34,6 @@ from views.maps import status_summary
 from views.stories import load_stories
 from views.theme import chart_config
 
-SYNTHETIC_NOTE = "**Syntetiske demodata:** tallene for kommunene er laget av en generator."
 BAROMETER_COLUMNS = 3  # the whole barometer on one 1920×1080 slide
 MAP_INDICATOR = "utskrivningsklare_somatikk_dogn"  # the figure most discussed between the parties
 SLIDE_CSS = """
@@ -59,8 +58,7 @@ Slide = Callable[[str, pd.DataFrame], None]
 def title_slide(area: str, table: pd.DataFrame) -> None:
     """Who, which year, and the headline numbers."""
     year = table["year"].max()
-    if data.is_synthetic():
-        st.warning(SYNTHETIC_NOTE, icon=":material/science:")
+    synthetic_notice(shown_slices(table))
     st.title("Samhandlingsbarometeret")
     st.header(f"{area_label(area)} · tall for {year}")
     st.markdown(
@@ -68,6 +66,7 @@ def title_slide(area: str, table: pd.DataFrame) -> None:
         "og samhandlingsplan 2024–2027, sammenlignet med landet."
     )
     render_headline(table)
+    show_sources(shown_slices(table))
 
 
 def barometer_slide(area: str, table: pd.DataFrame) -> None:
@@ -82,6 +81,7 @@ def barometer_slide(area: str, table: pd.DataFrame) -> None:
         with column:
             for group in part:
                 render_group_barometer(table, group, compact=True)
+    show_sources(shown_slices(table))
 
 
 def map_slide(area: str, table: pd.DataFrame) -> None:
@@ -116,6 +116,7 @@ def map_slide(area: str, table: pd.DataFrame) -> None:
             f"Landet: **{display_value(row['national'], indicator)}**"
         )
         st.markdown(status_summary(area_status(own, indicator, row["national"]), "kommuner"))
+        show_sources([(indicator.id, int(row["year"]))])
 
 
 def group_slide(group: PatientGroup, area: str, table: pd.DataFrame) -> None:
@@ -136,6 +137,7 @@ def group_slide(group: PatientGroup, area: str, table: pd.DataFrame) -> None:
                 key=f"slide_{chart.indicator_id}",
             )
             st.caption(view.caption)
+            show_sources((chart.indicator_id, y) for y in data.years_for(chart.indicator_id))
 
 
 def slides() -> list[Slide]:
@@ -156,8 +158,7 @@ def control_bar(number: int, count: int) -> str:
         [4, 1.3, 0.8, 1.3, 2.2], vertical_alignment="bottom"
     )
     with pick:
-        label = "Helsefellesskap" + (" · syntetiske demodata" if data.is_synthetic() else "")
-        area = pick_area(label, levels=(Level.HELSEFELLESSKAP,))
+        area = pick_area("Helsefellesskap", levels=(Level.HELSEFELLESSKAP,))
     back.button(
         "Forrige",
         icon=":material/arrow_back:",

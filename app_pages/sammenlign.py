@@ -11,7 +11,7 @@ import streamlit as st
 from geo.areas import NATIONAL_CODE, Level
 from indicators.catalogue import Indicator
 from ui import data
-from ui.layout import cached_figure, chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
 from ui.state import url_select
 from views import charts
@@ -127,8 +127,9 @@ else:
         cached_figure(charts.ranked_bars_figure, rows, indicator, national),
         lambda: ranking_table(rows, indicator),
         f"{indicator.title}, {scope}, {year} ({indicator.unit}). Stiplet linje: hele landet. "
-        f"Streker: 95 % konfidensintervall. Kilde: {indicator.source}.",
+        "Streker: 95 % konfidensintervall.",
         key=f"ranking_{level}",
         filename=f"rangering_{indicator.id}_{year}",
     )
+    show_sources([(indicator.id, year)])
     show_funnel(rows, indicator, national, level)

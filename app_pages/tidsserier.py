@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data.provenance import year_span
 from geo.areas import NATIONAL_CODE
 from ui import data
-from ui.layout import cached_figure, chart_block, empty_state, page_header
+from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.selectors import pick_area, pick_indicator
 from ui.state import url_multiselect, url_select
-from views import charts, timeseries
+from views import charts, sources, timeseries
 from views.labels import area_label, area_options
 
 
@@ -76,6 +77,18 @@ else:
         key="trend",
         filename=f"tidsserie_{indicator.id}",
     )
+    show_sources((indicator.id, year) for year in shown["year"].unique())
+    missing = timeseries.missing_national_years(series, national) if national is not None else []
+    if missing:
+        st.info(
+            sources.no_national_reason(
+                sources.source_of(
+                    indicator.id, missing[0], data.slice_sources(), data.fallback_source()
+                ),
+                f"for {year_span(missing)}",
+            ),
+            icon=":material/info:",
+        )
     note = timeseries.suppressed_note(series)
     if note:
         st.info(note, icon=":material/visibility_off:")

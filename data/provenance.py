@@ -172,7 +172,8 @@ def source_phrase(rows: pd.DataFrame) -> str:
         seeded = f" (frø {seed})" if seed is not None else ""
         return f"syntetiske demodata{seeded} – ikke virkelige tall"
     text = f"{first['label']} ({year_span([int(y) for y in rows['year']])})"
-    return f"{text}, {first['licence']}" if first["licence"] else text
+    licence = first["licence"]
+    return f"{text}, {licence}" if isinstance(licence, str) and licence else text
 
 
 def describe_sources(frame: pd.DataFrame) -> str:

@@ -143,6 +143,8 @@ PROFILE_COLUMNS = (
     "denominator",
     "suppressed",
     "suppression_reason",
+    "flag",
+    "note",
 )
 
 

@@ -36,7 +36,12 @@ def test_every_page_renders_with_defaults(app_test, page: str):
     assert not at.exception, at.exception
     assert at.title, "every page has a heading"
     text = " ".join(w.value for w in at.warning)
-    assert "Syntetiske demodata" in text, "every page says the data is synthetic"
+    if page == "app_pages/om_indikatorene.py":
+        assert "Syntetiske demodata" not in text, "definitions alone show no synthetic values"
+    else:
+        assert "Syntetiske demodata" in text, "every page with demo values says they are synthetic"
+        captions = " ".join(c.value for c in at.caption)
+        assert "Kilde: syntetiske demodata (frø 2024) – ikke virkelige tall" in captions
     store_info = [c for c in at.sidebar.caption if c.value.startswith("Datalager:")]
     assert len(store_info) == 1, "the sidebar names the store once"
 

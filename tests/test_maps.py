@@ -171,6 +171,7 @@ def test_table_and_summary_count_every_kommune(kommune_slice, national):
         "Nevner",
         "Vurdering",
         "Status",
+        "Merknad",
     ]
     assert len(table) == 357
     hidden = table[table["Vurdering"] == maps.SUPPRESSED_LABEL]

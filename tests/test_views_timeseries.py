@@ -67,18 +67,16 @@ def test_suppressed_note_names_each_area_with_its_hidden_years() -> None:
 
 def test_trend_table_says_skjult_for_a_hidden_value() -> None:
     table = trend_table(series("3401", "Kongsvinger", [10, None]), SHARE)
-    assert list(table.columns) == ["Område", "År", "Kjønn", "Alder", "Verdi", "95 % KI"]
+    assert list(table.columns) == ["Område", "År", "Kjønn", "Alder", "Verdi", "95 % KI", "Merknad"]
     assert table["Verdi"].tolist() == ["10,0 %", "skjult"]
     assert table["95 % KI"].tolist() == ["8,0–12,0", ""]
     assert table["Kjønn"].tolist() == ["Begge kjønn"] * 2
     assert table["Alder"].tolist() == ["Alle aldre"] * 2
+    assert table["Merknad"].tolist() == ["", ""]
 
 
 def test_caption_names_the_band_only_with_intervals_and_the_line_only_when_drawn() -> None:
     assert caption(SHARE, with_national=True) == (
-        f"{SHARE.title} (%). Kilde: {SHARE.source}. "
-        "Skyggelagt bånd: 95 % konfidensintervall. Svart linje: hele landet."
+        f"{SHARE.title} (%). Skyggelagt bånd: 95 % konfidensintervall. Svart linje: hele landet."
     )
-    assert caption(RATIO, with_national=False) == (
-        f"{RATIO.title} ({RATIO.unit}). Kilde: {RATIO.source}."
-    )
+    assert caption(RATIO, with_national=False) == (f"{RATIO.title} ({RATIO.unit}).")

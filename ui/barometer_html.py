@@ -13,6 +13,7 @@ import pandas as pd
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.stats import JUDGEMENT_LABELS
 from views.format import display_value, interval
+from views.sources import FLAG_MARK
 from views.theme import AREA_COLOURS, JUDGEMENT_COLOURS, JUDGEMENT_SYMBOLS, NATIONAL_COLOUR
 
 TREND_ARROWS = {"bedre": "↗", "verre": "↘", "økende": "↗", "synkende": "↘", "stabil": "→"}
@@ -116,7 +117,21 @@ def _value_cell(row: pd.Series, indicator: Indicator) -> str:
         return f'<span class="baro-value">{MISSING_TEXT}</span>'
     ci = interval(row["ci_low"], row["ci_high"], indicator)
     sub = f'<span class="baro-sub">KI {ci}</span>' if ci else ""
-    return f'<span class="baro-value">{display_value(row["value"], indicator)}</span>{sub}'
+    value = display_value(row["value"], indicator)
+    flag = row.get("flag")
+    if isinstance(flag, str) and flag:
+        note = row.get("note")
+        title = html.escape(f"{flag}: {note}" if isinstance(note, str) and note else flag)
+        value = f'<span title="{title}">{value} {FLAG_MARK}</span>'
+        sub += f'<span class="baro-sub">{FLAG_MARK} {html.escape(flag)}</span>'
+    return f'<span class="baro-value">{value}</span>{sub}'
+
+
+def _judgement_cell(row: pd.Series) -> str:
+    """The badge, and why there is no comparison when the source has no national value."""
+    note = row.get("comparison_note")
+    sub = f'<span class="baro-sub">{html.escape(note)}</span>' if isinstance(note, str) else ""
+    return judgement_badge(row["judgement"]) + sub
 
 
 def _trend_cell(row: pd.Series) -> str:
@@ -135,7 +150,7 @@ def _row_html(row: pd.Series, indicator: Indicator) -> str:
         f'<span class="baro-sub">{unit}{year}</span></th>'
         f"<td>{_value_cell(row, indicator)}</td>"
         f'<td><span class="baro-national">{display_value(row["national"], indicator)}</span></td>'
-        f"<td>{judgement_badge(row['judgement'])}</td>"
+        f"<td>{_judgement_cell(row)}</td>"
         f"<td>{_trend_cell(row)}</td>"
         "</tr>"
     )

@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from data import queries, store
+from data import provenance, queries, store
 from data.schema import import_log
 from data.settings import Settings
 from geo.areas import Level
@@ -107,8 +107,15 @@ def meta() -> dict[str, str]:
     return store.get_meta(engine())
 
 
-def is_synthetic() -> bool:
-    return meta().get("synthetic") == "true"
+@per_store_version()
+def slice_sources() -> pd.DataFrame:
+    """Every indicator-year with its recorded source (data.provenance.slice_sources)."""
+    return provenance.slice_sources(engine())
+
+
+def fallback_source() -> provenance.Source:
+    """The source of indicator-years a store from before sources holds without one."""
+    return provenance.fallback_source(meta())
 
 
 @per_store_version(max_entries=256)

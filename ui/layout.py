@@ -1,24 +1,26 @@
-"""Page furniture every page uses: header, synthetic-data notice, charts with a table view."""
+"""Page furniture every page uses: header, sources and the synthetic-data notice, charts with
+a table view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicators.catalogue import load_catalogue
 from ui import data
 from ui.data import per_store_version
 from ui.state import start_notices
+from views import sources
+from views.format import number
 from views.theme import chart_config
 
-SYNTHETIC_BANNER = (
-    "**Syntetiske demodata.** Tallene er laget av en generator for å vise hvordan "
-    "barometeret virker. Kommuner, folketall og nasjonale nivåer er reelle, men tallene "
-    "for hver kommune er ikke det."
-)
+# This run's place for the synthetic notice under the title, and the indicator-years shown.
+NOTICE_KEY = "_synthetic_notice"
+SYNTHETIC_ICON = ":material/science:"
 
 
 # WCAG 2.1 AA: Streamlit's faded caption grey is below 4.5:1 on white; long command lines
@@ -43,14 +45,48 @@ def apply_global_style() -> None:
 
 
 def page_header(title: str, intro: str | None = None) -> None:
-    """Title, the synthetic notice when it applies, and any notices about the link."""
+    """Title, the place of the synthetic notice (filled by ``show_sources`` when synthetic
+    values are drawn) and any notices about the link."""
     apply_global_style()
     st.title(title)
-    if data.is_synthetic():
-        st.warning(SYNTHETIC_BANNER, icon=":material/science:")
+    st.session_state[NOTICE_KEY] = (st.empty(), [])
     start_notices()
     if intro:
         st.markdown(intro)
+
+
+def forget_notice_place() -> None:
+    """Forget the last run's place for the synthetic notice: a page without a header (the
+    slides) must never write into a stale one."""
+    st.session_state.pop(NOTICE_KEY, None)
+
+
+def provenance(shown: Iterable[tuple[str, int]]) -> sources.Provenance:
+    """The sources of the indicator-years ``shown``."""
+    return sources.provenance(shown, data.slice_sources(), data.fallback_source())
+
+
+def synthetic_notice(shown: Iterable[tuple[str, int]]) -> None:
+    """The synthetic notice here, when any of ``shown`` is synthetic (slides have no header)."""
+    text = sources.synthetic_notice(provenance(shown), load_catalogue())
+    if text:
+        st.warning(text, icon=SYNTHETIC_ICON)
+
+
+def show_sources(shown: Iterable[tuple[str, int]]) -> None:
+    """ "Kilde: …" for the indicator-years just drawn, and the page's synthetic notice under
+    its title updated to name every synthetic indicator the page shows so far."""
+    shown = list(shown)
+    line = provenance(shown).line
+    if line:
+        st.caption(line)
+    place, on_page = st.session_state.get(NOTICE_KEY, (None, []))
+    if place is None:
+        return
+    on_page += shown
+    text = sources.synthetic_notice(provenance(on_page), load_catalogue())
+    if text:
+        place.warning(text, icon=SYNTHETIC_ICON)
 
 
 def empty_state(text: str) -> None:
@@ -99,15 +135,31 @@ def chart_block(
     return result
 
 
+def store_badge() -> str | None:
+    """What the store holds, when any of it is synthetic: the demo alone, or how many
+    indicators are synthetic and how many real."""
+    recorded = data.slice_sources()
+    if recorded.empty:
+        return "Syntetiske demodata" if data.fallback_source().synthetic else None
+    synthetic = set(recorded.loc[recorded["synthetic"], "indicator_id"])
+    real = set(recorded["indicator_id"]) - synthetic
+    if not synthetic:
+        return None
+    if not real:
+        return "Syntetiske demodata"
+    return f"Syntetiske demodata for {len(synthetic)} indikatorer, virkelige tall for {len(real)}"
+
+
 def sidebar_store_info() -> None:
     """Which store the app reads and what it holds, at the bottom of the sidebar."""
     summary = data.summary()
+    badge = store_badge()
     with st.sidebar:
         st.divider()
-        if data.is_synthetic():
-            st.markdown(":orange-badge[:material/science: Syntetiske demodata]")
+        if badge:
+            st.markdown(f":orange-badge[:material/science: {badge}]")
         st.caption(
             f"Datalager: `{data.url_description()}`  \n"
-            f"{summary['rows']:,} observasjoner, {summary['indicators']} indikatorer, "
-            f"{summary['first_year']}–{summary['last_year']}".replace(",", "\u202f")
+            f"{number(summary['rows'], 0)} observasjoner, {summary['indicators']} indikatorer, "
+            f"{summary['first_year']}–{summary['last_year']}"
         )

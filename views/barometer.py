@@ -44,6 +44,9 @@ HEADLINE_INDICATORS = (
     "utskrivningsklare_somatikk_betaling",
     "fastlege_uten_lege",
 )
+# Why a value without a national value of the same year is not compared (its source is named
+# in the page's "Kilde" line).
+NO_NATIONAL = "Landstall mangler i kilden for dette året; sammenligning med landet er ikke mulig."
 # The judgements of indicators with a direction.
 JUDGED = (Judgement.BETTER, Judgement.SIMILAR, Judgement.WORSE)
 COLUMNS = [
@@ -60,7 +63,10 @@ COLUMNS = [
     "denominator",
     "suppressed",
     "suppression_reason",
+    "flag",
+    "note",
     "national",
+    "comparison_note",
     "judgement",
     "judgement_label",
     "symbol",
@@ -99,6 +105,12 @@ def _latest_year(area_rows: pd.DataFrame, national_rows: pd.DataFrame) -> int | 
     return None
 
 
+def _text(latest: pd.Series | None, column: str) -> str | None:
+    """A text column of the latest row (flag, note), None where there is none."""
+    value = None if latest is None else latest.get(column)
+    return value if isinstance(value, str) and value else None
+
+
 def _indicator_row(
     indicator: Indicator, group: PatientGroup, area_rows: pd.DataFrame, national_rows: pd.DataFrame
 ) -> dict:
@@ -132,7 +144,10 @@ def _indicator_row(
         "denominator": denominator,
         "suppressed": suppressed,
         "suppression_reason": latest["suppression_reason"] if suppressed else None,
+        "flag": _text(latest, "flag"),
+        "note": _text(latest, "note"),
         "national": national,
+        "comparison_note": NO_NATIONAL if math.isnan(national) and not math.isnan(value) else None,
         "judgement": judgement,
         "judgement_label": JUDGEMENT_LABELS[judgement],
         "symbol": JUDGEMENT_SYMBOLS[judgement],
@@ -178,6 +193,15 @@ def area_barometer(source: Source, area_code: str) -> pd.DataFrame:
     first_year = spark_first_year(source.summary()["last_year"])
     profile = source.area_profile([area_code, NATIONAL_CODE], first_year)
     return barometer_table(profile, area_code, load_catalogue())
+
+
+def shown_slices(table: pd.DataFrame) -> list[tuple[str, int]]:
+    """The indicator-years a barometer shows: each row's years, sparkline included."""
+    return [
+        (indicator_id, year)
+        for indicator_id, years in zip(table["indicator_id"], table["spark_years"], strict=True)
+        for year in years
+    ]
 
 
 def judgement_counts(table: pd.DataFrame) -> dict[str, int]:

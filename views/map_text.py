@@ -4,6 +4,7 @@ the same."""
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from geo.areas import Level, helsefellesskap_of, load_areas
@@ -56,6 +57,11 @@ def why_empty(view: SliceView) -> str:
     return f"«{title}» finnes ikke for {plural} i {chosen.year}. Velg et annet nivå."
 
 
+def national_missing(view: SliceView) -> bool:
+    """The areas have values but the slice has no national value to compare them with."""
+    return math.isnan(view.national) and bool(view.rows["value"].notna().any())
+
+
 def caption(view: SliceView, color_by: str, official: bool) -> str:
     """What the map shows, what its colours mean, how to click it and whose borders it draws
     (``official``: Kartverket's, otherwise the schematic map)."""
@@ -65,7 +71,9 @@ def caption(view: SliceView, color_by: str, official: bool) -> str:
         f"{indicator.title}, {chosen.year}, {SEX_LABELS[chosen.sex].lower()}, "
         f"{age_label(chosen.age_band).lower()}."
     )
-    if color_by == "comparison":
+    if math.isnan(national):
+        colour = "Mørkere blå er høyere verdi. Landstall mangler for dette året."
+    elif color_by == "comparison":
         colour = (
             "Fargen viser om verdien er sikkert høyere eller lavere enn landet "
             f"({with_unit(national, indicator)}), vurdert med 95 % konfidensintervall."

@@ -27,6 +27,7 @@ from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS
 from views.format import interval, number, with_unit
 from views.judgement import SUPPRESSED, area_status
+from views.sources import FLAG_MARK, flag_notes
 from views.tables import interval_texts
 from views.theme import (
     HF_COLOUR,
@@ -118,6 +119,7 @@ def map_table(
             "Nevner": slice_df["denominator"],
             "Vurdering": status.map(STATUS_LABELS),
             "Status": shown_as,
+            "Merknad": flag_notes(slice_df),
         }
     )
 
@@ -189,6 +191,7 @@ def _rows(
     rows = features.merge(slice_df, on="area_code", how="left")
     rows["area_name"] = rows["area_name"].fillna(rows["feature_name"])
     rows["status"] = area_status(rows, indicator, national_value)
+    rows["flag_note"] = flag_notes(rows)
     rows["hover"] = [_hover(row, indicator) for row in rows.itertuples(index=False)]
     return rows
 
@@ -198,8 +201,12 @@ def _hover(row: tuple, indicator: Indicator) -> str:
     lines = [f"<b>{row.area_name}</b>"]
     if row.status == SUPPRESSED:
         reason = row.suppression_reason if isinstance(row.suppression_reason, str) else None
-        return "<br>".join([*lines, f"{SUPPRESSED_LABEL}: {reason}" if reason else NO_VALUE])
-    lines.append(with_unit(row.value, indicator))
+        why = f"{SUPPRESSED_LABEL}: {reason}" if reason else row.flag_note or NO_VALUE
+        return "<br>".join([*lines, why])
+    mark = f" {FLAG_MARK}" if row.flag_note.startswith(FLAG_MARK) else ""
+    lines.append(with_unit(row.value, indicator) + mark)
+    if row.flag_note:
+        lines.append(row.flag_note)
     ci = interval(row.ci_low, row.ci_high, indicator)
     if ci:
         lines.append(f"95 % KI: {ci}")

@@ -10,6 +10,7 @@ from geo.areas import NATIONAL_CODE, helsefellesskap_of
 from indicators.catalogue import Indicator
 from indicators.vocabulary import ALL, Sex
 from views.labels import SEX_LABELS, age_label
+from views.sources import FLAG_MARK, flag_notes, is_flagged
 from views.tables import interval_texts, value_texts
 
 # The split in the link (?del=…) and the column of the data it splits by.
@@ -61,22 +62,34 @@ def suppressed_note(series: pd.DataFrame) -> str | None:
 
 
 def trend_table(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    """The numbers behind the chart, in words a reader can copy."""
+    """The numbers behind the chart, in words a reader can copy; a flagged value is marked
+    and its note is beside it."""
+    marks = is_flagged(frame).map({True: f" {FLAG_MARK}", False: ""}).tolist()
     return pd.DataFrame(
         {
             "Område": frame["area_name"],
             "År": frame["year"],
             "Kjønn": frame["sex"].map(SEX_LABELS),
             "Alder": frame["age_band"].map(age_label),
-            "Verdi": value_texts(frame, indicator),
+            "Verdi": [
+                text + mark for text, mark in zip(value_texts(frame, indicator), marks, strict=True)
+            ],
             "95 % KI": interval_texts(frame, indicator),
+            "Merknad": flag_notes(frame),
         }
     )
 
 
+def missing_national_years(series: pd.DataFrame, national: pd.DataFrame) -> list[int]:
+    """Years the areas have values but the country has none, so no line to compare with."""
+    with_values = set(series.loc[series["value"].notna(), "year"])
+    national_years = set(national.loc[national["value"].notna(), "year"])
+    return sorted(int(year) for year in with_values - national_years)
+
+
 def caption(indicator: Indicator, with_national: bool) -> str:
-    """What the chart shows and where it comes from, with what the band and black line mean."""
-    parts = [f"{indicator.title} ({indicator.unit}). Kilde: {indicator.source}."]
+    """What the chart shows, with what the band and black line mean (the source is below)."""
+    parts = [f"{indicator.title} ({indicator.unit})."]
     if indicator.has_ci:
         parts.append("Skyggelagt bånd: 95 % konfidensintervall.")
     if with_national:
