@@ -1,37 +1,11 @@
 """Each area against the national value, one rule for the barometer, charts, maps and tables.
 
-The national value is a float, NaN when there is none; every area is then "not tested".
+The rule is ``indicators.judgement``, which the exports use too, so a download never
+disagrees with the page; the view layer reads it through this module.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from indicators.judgement import SUPPRESSED, area_status, judged, judgements
 
-from indicators.catalogue import Indicator
-from indicators.stats import judge_against_national
-
-SUPPRESSED = "suppressed"  # the status of an area whose value is not shown
-
-
-def judgements(frame: pd.DataFrame, indicator: Indicator, national: float) -> pd.Series:
-    """The judgement of each row: its CI against the national point, read through polarity."""
-    judged = judge_against_national(
-        frame["value"], frame["ci_low"], frame["ci_high"], national, indicator.polarity
-    )
-    return pd.Series(judged, index=frame.index, dtype=str)
-
-
-def judged(frame: pd.DataFrame, indicator: Indicator, national: float) -> pd.DataFrame:
-    """The rows with a 'judgement' column."""
-    return frame.assign(judgement=judgements(frame, indicator, national))
-
-
-def area_status(frame: pd.DataFrame, indicator: Indicator, national: float) -> pd.Series:
-    """The judgement per row, or SUPPRESSED where no value is shown (hidden, or 0 of 0)."""
-    hidden = frame["suppressed"].eq(True) | frame["value"].isna()
-    return pd.Series(
-        np.where(hidden, SUPPRESSED, judgements(frame, indicator, national)),
-        index=frame.index,
-        dtype=str,
-    )
+__all__ = ["SUPPRESSED", "area_status", "judged", "judgements"]
