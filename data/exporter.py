@@ -1,4 +1,11 @@
-"""Export of filtered observations as CSV, Norwegian Excel CSV or XLSX, with their metadata.
+"""Export of filtered observations: a zip with the data, its Data Package descriptor and a
+README; plain CSV; CSV for Norwegian Excel; XLSX with a notes sheet.
+
+Every CSV is one header row and then the data, so ``pandas.read_csv(path)`` and the ``csv``
+module read it as it is; what the data is (the synthetic-data notice where it applies, the
+filters, definitions, sources and legends) goes beside it (``data.export_about``). Every row
+carries the judgement against the national value that the pages show
+(``indicators.judgement``) and its source.
 
 The data page and ``python -m data export`` both call :func:`write_export`, so a download
 and the command give the same file for the same filters. Rows are streamed from the store
@@ -9,8 +16,9 @@ spreadsheet must hold in one sheet, is refused above ``MAX_XLSX_ROWS``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
+import json
+import math
 import re
 import shutil
 import tempfile
@@ -26,45 +34,72 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from data import store
+from data.export_about import (
+    DATA_FILE,
+    EXPORT_COLUMNS,
+    JUDGEMENT_COLUMN,
+    POLARITY_TEXT,
+    SOURCE_COLUMN,
+    SUPPRESSION_LEGEND,
+    About,
+    datapackage,
+    describe_export,
+    notes,
+    readme,
+)
+from data.provenance import fallback_source, slice_sources
 from data.queries import (
     TIDY_COLUMNS,
     count_observations,
     observation_chunks,
     observation_conditions,
 )
-from data.tidy import HEADER_MARK, neutralise_formulas, thousands
-from indicators.catalogue import load_catalogue
-from indicators.vocabulary import Polarity
+from data.tidy import neutralise_formulas, thousands
+from geo.areas import NATIONAL_CODE
+from indicators.catalogue import Indicator, load_catalogue
+from indicators.judgement import judgements
+from indicators.stats import JUDGEMENT_LABELS
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "POLARITY_TEXT",
+    "SUPPRESSION_LEGEND",
+    "TIDY_COLUMNS",
+    "ExportError",
+    "ExportFilter",
+    "count_rows",
+    "export_bytes",
+    "export_chunks",
+    "export_to_file",
+    "format_for_path",
+    "format_problem",
+    "read_export",
+    "write_export",
+]
 
 FORMATS = {
-    "csv": "CSV (komma, punktum som desimaltegn, UTF-8)",
+    "zip": "ZIP med dataene (CSV), datapackage.json og README.md om utvalget, kilder og prikking",
+    "csv": "CSV med bare dataene (komma, punktum som desimaltegn, UTF-8)",
     "csv-no": "CSV for norsk Excel (semikolon, desimalkomma, UTF-8 med BOM)",
-    "xlsx": "Excel-arbeidsbok (XLSX)",
+    "xlsx": "Excel-arbeidsbok (XLSX) med dataene og et ark «Om dataene»",
 }
 MEDIA_TYPES = {
+    "zip": "application/zip",
     "csv": "text/csv",
     "csv-no": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-SUPPRESSION_LEGEND = (
-    "Prikking: tall under terskelen (vanligvis 1–4 personer, for andeler også 1–4 utenfor "
-    "telleren) publiseres ikke. Andre tall skjules i tillegg, slik at ingen kombinasjon av "
-    "publiserte tall (summer over kommuner, helsefellesskap, fylker, kjønn og alder) kan "
-    "snevre inn et skjult tall til færre enn 5 mulige verdier (sekundær prikking). Prikkede "
-    "rader har tomme tallfelt, suppressed = true og samme begrunnelse i suppression_reason, "
-    "uansett hvorfor de er skjult; tall som kilden selv har skjult, har kildens begrunnelse."
-)
-POLARITY_TEXT = {
-    Polarity.HIGHER_IS_BETTER: "høyere er bedre",
-    Polarity.LOWER_IS_BETTER: "lavere er bedre",
-    Polarity.NEUTRAL: "ingen vurdering av retning",
-}
+SUFFIX_FORMATS = {".zip": "zip", ".xlsx": "xlsx"}  # any other file name gets plain CSV
 FIXED_XLSX_TIME = b"2000-01-01T00:00:00Z"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _XLSX_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 NUMBER_COLUMNS = ["value", "ci_low", "ci_high"]
 COUNT_COLUMNS = ["numerator", "denominator"]
+SLICE = ["indicator_id", "year", "sex", "age_band"]  # the rows judged against one national value
 CHUNK_ROWS = 50_000
-SPOOL_BYTES = 32 << 20  # a CSV body larger than this waits on disk for its header
+SPOOL_BYTES = 32 << 20  # a workbook larger than this is saved on disk before it is copied
 # An Excel sheet holds 1 048 576 rows, the header one of them. openpyxl writes some 11 000
 # rows a second, so a full sheet would take a minute and a half, too long for a download
 # button: the app stops at 200 000 rows (about 20 s).
@@ -103,8 +138,11 @@ class ExportFilter:
 
 
 def export_chunks(engine: Engine, filters: ExportFilter, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """The export's rows in order, in pieces of at most ``chunk_rows``."""
-    return observation_chunks(engine, observation_conditions(**asdict(filters)), chunk_rows)
+    """The export's rows in order, in pieces of at most ``chunk_rows``, in EXPORT_COLUMNS:
+    each row with its judgement against the national value and its source."""
+    completer = _Completer(engine, filters)
+    for chunk in observation_chunks(engine, observation_conditions(**asdict(filters)), chunk_rows):
+        yield completer.complete(chunk)
 
 
 def count_rows(engine: Engine, filters: ExportFilter) -> int:
@@ -124,34 +162,39 @@ def format_problem(fmt: str, rows: int) -> str | None:
     return None
 
 
-def metadata_lines(
-    engine: Engine, filters: ExportFilter, rows: int, indicator_ids: list[str]
-) -> list[str]:
-    """The header block: what the data is, where it comes from and how to read it."""
-    meta = store.get_meta(engine)
-    lines = ["Samhandlingsbarometeret – uttrekk"]
-    if meta.get("synthetic") == "true":
-        lines.append("MERK: " + meta.get("synthetic_notice", "Syntetiske demodata."))
-    lines += [
-        f"Datagrunnlag oppdatert: {meta.get('built_at', 'ukjent')}",
-        f"Utvalg: {filters.describe()}",
-        f"Rader: {rows}",
-        SUPPRESSION_LEGEND,
-        "Kolonner: " + ", ".join(TIDY_COLUMNS),
-        "Områdekoder: NO = hele landet, R1–R4 = RHF, H01–H19 = helsefellesskap, "
-        "F + fylkesnummer = fylke, fire sifre = kommunenummer (2024).",
-        "Verdien er beregnet fra summerte tellere og nevnere; 95 % konfidensintervall: "
-        "Wilson for andeler, eksakt Poisson for rater.",
-    ]
-    catalogue = load_catalogue()
-    for indicator_id in indicator_ids:
-        ind = catalogue[indicator_id]
-        lines.append(
-            f"{ind.id}: {ind.title} ({ind.unit}). Teller: {ind.numerator_definition} "
-            f"Nevner: {ind.denominator_definition or '–'} Kilde: {ind.source}. "
-            f"Retning: {POLARITY_TEXT[ind.polarity]}."
-        )
-    return [HEADER_MARK + " " + line for line in lines]
+def format_for_path(path: Path) -> str:
+    """The format a file name asks for when none is given: .zip, .xlsx, else plain CSV."""
+    return SUFFIX_FORMATS.get(path.suffix.lower(), "csv")
+
+
+class _Completer:
+    """What an export adds to the stored rows: the judgement against the national value of
+    the same indicator, year, sex and age band, in the words the pages show, and the source
+    of the indicator-year."""
+
+    def __init__(self, engine: Engine, filters: ExportFilter) -> None:
+        self.catalogue = load_catalogue()
+        national_filter = asdict(filters) | {"level": None, "area_codes": (NATIONAL_CODE,)}
+        national = observation_chunks(engine, observation_conditions(**national_filter), CHUNK_ROWS)
+        frames = [chunk[[*SLICE, "value"]] for chunk in national]
+        self.national = pd.concat(frames).rename(columns={"value": "national"}) if frames else None
+        self.labels = slice_sources(engine)[["indicator_id", "year", "label"]]
+        self.fallback_label = fallback_source(store.get_meta(engine)).label
+
+    def complete(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        if self.national is None:  # no national row in the selection: nothing is tested
+            rows = chunk.assign(national=math.nan)
+        else:
+            rows = chunk.merge(self.national, on=SLICE, how="left", validate="many_to_one")
+        rows = rows.merge(self.labels, on=["indicator_id", "year"], how="left")
+        words = pd.Series("", index=rows.index, dtype=object)
+        for indicator_id, of_indicator in rows.groupby("indicator_id", sort=False):
+            indicator: Indicator = self.catalogue[indicator_id]
+            judged = judgements(of_indicator, indicator, of_indicator["national"].to_numpy(float))
+            words[of_indicator.index] = judged.map(JUDGEMENT_LABELS)
+        rows[JUDGEMENT_COLUMN] = words
+        rows[SOURCE_COLUMN] = rows["label"].fillna(self.fallback_label)
+        return rows[EXPORT_COLUMNS]
 
 
 def _formatted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -176,18 +219,30 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Tally:
-    """The rows as they stream past: how many, and which indicators in order."""
+    """The rows as they stream past: how many, and which indicator-years in order."""
 
     def __init__(self, chunks: Iterator[pd.DataFrame]) -> None:
         self.chunks = chunks
         self.rows = 0
-        self.indicator_ids: dict[str, None] = {}
+        self.pairs: dict[tuple[str, int], None] = {}
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         for chunk in self.chunks:
             self.rows += len(chunk)
-            self.indicator_ids.update(dict.fromkeys(chunk["indicator_id"].unique()))
+            pairs = chunk[["indicator_id", "year"]].drop_duplicates().astype({"year": int})
+            self.pairs.update(dict.fromkeys(pairs.itertuples(index=False, name=None)))
             yield chunk
+
+    def about(self, engine: Engine, filters: ExportFilter) -> About:
+        """The description of the rows that went past (call it after they have)."""
+        return describe_export(
+            store.get_meta(engine),
+            filters.describe(),
+            self.rows,
+            list(self.pairs),
+            slice_sources(engine),
+            load_catalogue(),
+        )
 
 
 def write_export(engine: Engine, filters: ExportFilter, fmt: str, target: BinaryIO) -> int:
@@ -201,10 +256,12 @@ def write_export(engine: Engine, filters: ExportFilter, fmt: str, target: Binary
         if problem:
             raise ExportError(problem)
     rows = _Tally(export_chunks(engine, filters, CHUNK_ROWS))
-    if fmt == "xlsx":
+    if fmt == "zip":
+        _write_zip(engine, filters, rows, target)
+    elif fmt == "xlsx":
         _write_xlsx(engine, filters, rows, target)
     else:
-        _write_csv(engine, filters, rows, fmt, target)
+        _write_csv(rows, fmt, target)
     return rows.rows
 
 
@@ -234,44 +291,50 @@ def export_to_file(engine: Engine, filters: ExportFilter, fmt: str, path: Path) 
     return rows
 
 
-def _write_csv(
-    engine: Engine, filters: ExportFilter, rows: _Tally, fmt: str, target: BinaryIO
-) -> None:
-    """The header block, then the rows. The block counts the rows, so the body is written
-    first to a spooled file (in memory while small) and copied after the block."""
+def _write_csv(rows: Iterator[pd.DataFrame], fmt: str, target: BinaryIO) -> None:
+    """One header row, then the rows; for Norwegian Excel with semicolons, decimal commas
+    and a byte-order mark, so Excel reads UTF-8 and the numbers as numbers."""
     separator, decimal = (";", ",") if fmt == "csv-no" else (",", ".")
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
-        text = io.TextIOWrapper(body, encoding="utf-8", newline="")
-        header = True
-        for chunk in rows:
-            _formatted(chunk).to_csv(
-                text,
-                sep=separator,
-                decimal=decimal,
-                index=False,
-                lineterminator="\r\n",
-                header=header,
-            )
-            header = False
-        if header:  # no rows: the column names alone
-            text.write(separator.join(TIDY_COLUMNS) + "\r\n")
-        text.flush()
-        head = io.StringIO()
-        writer = csv.writer(head, delimiter=separator, lineterminator="\r\n")
-        for line in metadata_lines(engine, filters, rows.rows, list(rows.indicator_ids)):
-            writer.writerow([line])
-        target.write(head.getvalue().encode("utf-8-sig" if fmt == "csv-no" else "utf-8"))
-        body.seek(0)
-        shutil.copyfileobj(body, target)
-        text.detach()
+    text = io.TextIOWrapper(
+        target, encoding="utf-8-sig" if fmt == "csv-no" else "utf-8", newline=""
+    )
+    header = True
+    for chunk in rows:
+        _formatted(chunk).to_csv(
+            text, sep=separator, decimal=decimal, index=False, lineterminator="\r\n", header=header
+        )
+        header = False
+    if header:  # no rows: the column names alone
+        text.write(separator.join(EXPORT_COLUMNS) + "\r\n")
+    text.flush()
+    text.detach()
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    """An entry without a write time, so the same export gives the same bytes."""
+    entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16  # readable once unpacked
+    return entry
+
+
+def _write_zip(engine: Engine, filters: ExportFilter, rows: _Tally, target: BinaryIO) -> None:
+    """data.csv streamed into the zip first; then, knowing its rows, the descriptor and README."""
+    with zipfile.ZipFile(target, "w") as archive:
+        with archive.open(_zip_entry(DATA_FILE), "w", force_zip64=True) as data:
+            _write_csv(rows, "csv", data)
+        about = rows.about(engine, filters)
+        package = json.dumps(datapackage(about), ensure_ascii=False, indent=2) + "\n"
+        archive.writestr(_zip_entry("datapackage.json"), package.encode("utf-8"))
+        archive.writestr(_zip_entry("README.md"), readme(about).encode("utf-8"))
 
 
 def _write_xlsx(engine: Engine, filters: ExportFilter, rows: _Tally, target: BinaryIO) -> None:
-    """Data on the first sheet with real numbers; the metadata on a second sheet. openpyxl's
+    """Data on the first sheet with real numbers; the notes on a second sheet. openpyxl's
     write-only mode keeps each sheet on disk as it grows."""
     book = Workbook(write_only=True)
     data = book.create_sheet("Data")
-    data.append(TIDY_COLUMNS)
+    data.append(EXPORT_COLUMNS)
     for chunk in rows:
         cells = _neutralised(
             chunk.assign(
@@ -282,9 +345,8 @@ def _write_xlsx(engine: Engine, filters: ExportFilter, rows: _Tally, target: Bin
         for row in cells.itertuples(index=False, name=None):
             data.append(row)
     about = book.create_sheet("Om dataene")
-    about.append(["Om dataene"])
-    for line in metadata_lines(engine, filters, rows.rows, list(rows.indicator_ids)):
-        about.append([line.removeprefix(HEADER_MARK + " ")])
+    for line in notes(rows.about(engine, filters)):
+        about.append(line)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as saved:
         book.save(saved)
         saved.seek(0)
@@ -296,7 +358,7 @@ def _copy_with_fixed_times(book: BinaryIO, target: BinaryIO) -> None:
     without the write times in the zip or in its properties."""
     with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as copy:
         for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with source.open(info) as part, copy.open(entry, "w") as out:
                 if info.filename == "docProps/core.xml":
@@ -305,20 +367,17 @@ def _copy_with_fixed_times(book: BinaryIO, target: BinaryIO) -> None:
                     shutil.copyfileobj(part, out, 1 << 20)
 
 
-def read_export(path_or_buffer: str | io.BytesIO, fmt: str) -> pd.DataFrame:
-    """Parse an export back into a table (tests, and analysts' scripts)."""
+def read_export(path_or_buffer: str | Path | io.BytesIO, fmt: str) -> pd.DataFrame:
+    """Parse an export back into a table of text cells (tests, and analysts' scripts)."""
     if fmt == "xlsx":
         return pd.read_excel(path_or_buffer, sheet_name="Data", dtype=str, keep_default_na=False)
-    if isinstance(path_or_buffer, io.BytesIO):
-        raw = path_or_buffer.getvalue()
-    else:
-        raw = Path(path_or_buffer).read_bytes()
-    text = raw.decode("utf-8-sig")
-    lines = text.splitlines()
-    skip = sum(1 for line in lines if line.lstrip('"').startswith(HEADER_MARK))
+    if fmt == "zip":
+        with zipfile.ZipFile(path_or_buffer) as archive, archive.open(DATA_FILE) as data:
+            return pd.read_csv(data, dtype=str, keep_default_na=False)
     return pd.read_csv(
-        io.StringIO("\n".join(lines[skip:])),
+        path_or_buffer,
         sep=";" if fmt == "csv-no" else ",",
         dtype=str,
         keep_default_na=False,
+        encoding="utf-8-sig",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -43,24 +44,35 @@ def test_the_cli_refuses_a_too_large_xlsx_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", ["csv", "csv-no", "xlsx"])
+@pytest.mark.parametrize("fmt", ["zip", "csv", "csv-no", "xlsx"])
 def test_an_export_in_pieces_is_the_same_file(demo_engine, monkeypatch, fmt: str) -> None:
     whole = export_bytes(demo_engine, FILTERS, fmt)
     monkeypatch.setattr(exporter, "CHUNK_ROWS", 7)  # 114 rows in 17 pieces
     assert export_bytes(demo_engine, FILTERS, fmt) == whole
 
 
-def test_a_large_csv_body_waits_on_disk_for_its_header(demo_engine, monkeypatch) -> None:
+def test_a_large_workbook_is_saved_on_disk_before_it_is_copied(demo_engine, monkeypatch) -> None:
     monkeypatch.setattr(exporter, "SPOOL_BYTES", 1_000)
-    content, rows = export_bytes(demo_engine, FILTERS, "csv")
+    content, rows = export_bytes(demo_engine, FILTERS, "xlsx")
     monkeypatch.undo()
-    assert (content, rows) == export_bytes(demo_engine, FILTERS, "csv")
+    assert (content, rows) == export_bytes(demo_engine, FILTERS, "xlsx")
 
 
-def test_an_empty_selection_has_the_header_and_the_column_names(demo_engine) -> None:
+def test_an_empty_selection_has_the_column_names(demo_engine) -> None:
     empty = ExportFilter(indicator_ids=("kad_bruk",), years=(1990,))
-    for fmt in ("csv", "csv-no", "xlsx"):
+    for fmt in exporter.FORMATS:
         content, rows = export_bytes(demo_engine, empty, fmt)
         assert rows == 0
         table = read_export(io.BytesIO(content), fmt)
-        assert table.empty and list(table.columns) == exporter.TIDY_COLUMNS
+        assert table.empty and list(table.columns) == exporter.EXPORT_COLUMNS
+
+
+def test_the_cli_picks_the_format_from_the_file_name(
+    demo_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", "--indicator", "kad_bruk", "--year", "2024", "--db", demo_db_url]
+    for name, fmt in (("a.zip", "zip"), ("a.xlsx", "xlsx"), ("a.csv", "csv")):
+        assert data_main([*argv, "--out", str(tmp_path / name)]) == 0
+        assert capsys.readouterr().out.rstrip().endswith(f"({fmt}).")
+    assert zipfile.is_zipfile(tmp_path / "a.zip") and zipfile.is_zipfile(tmp_path / "a.xlsx")
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").startswith("indicator_id,")
