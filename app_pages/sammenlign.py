@@ -14,10 +14,11 @@ from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
 from ui.state import url_select
-from views import charts
+from views import charts, sources
 from views.comparison import comparison_summary, funnel_table, ranking_table
 from views.format import number, with_unit
 from views.labels import area_label, area_options
+from views.map_text import national_missing
 from views.selection import Selection, slice_view
 
 LEVELS = {
@@ -122,6 +123,9 @@ if view is None or view.rows.empty:
 else:
     rows, national = view.rows, view.national
     show_metrics(rows, indicator, national)
+    if national_missing(view):
+        source = sources.source_of(indicator.id, year, data.slice_sources(), data.fallback_source())
+        empty_state(sources.no_national_reason(source, f"for {year}"))
     scope = area_label(hf) if level == Level.KOMMUNE else "alle helsefellesskap"
     chart_block(
         cached_figure(charts.ranked_bars_figure, rows, indicator, national),

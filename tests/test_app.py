@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import settings, store
+from data.provenance import stored_slice_sources
 from data.queries import store_summary
 from tests.conftest import clear_streamlit_caches
 
@@ -52,7 +53,7 @@ def test_landing_page_is_the_barometer(app_test):
     assert at.title[0].value.startswith("Barometer")
 
 
-def test_first_start_on_an_empty_embedded_store_builds_the_demo(tmp_path, monkeypatch):
+def test_first_start_builds_the_demo_and_the_open_data(tmp_path, monkeypatch):
     monkeypatch.delenv(settings.DB_URL_VAR, raising=False)
     monkeypatch.setattr(settings, "DEFAULT_DB_FILE", tmp_path / "samhandling.sqlite")
     clear_streamlit_caches()
@@ -61,7 +62,11 @@ def test_first_start_on_an_empty_embedded_store_builds_the_demo(tmp_path, monkey
         assert not at.exception, at.exception
         built = store.get_engine(f"sqlite:///{tmp_path / 'samhandling.sqlite'}")
         assert store_summary(built)["rows"] > 500_000
-        assert store.is_synthetic(built)
+        sources = stored_slice_sources(built)
+        real = sources[~sources["synthetic"]]
+        assert set(real["indicator_id"]) == {"fastlege_uten_lege", "fastlege_listelengde"}
+        assert set(real["label"]) == {"SSB, tabell 12005"}, "the GP indicators are real"
+        assert sources.loc[sources["synthetic"], "indicator_id"].nunique() > 30
         assert at.title[0].value.startswith("Barometer")
     finally:
         clear_streamlit_caches()
