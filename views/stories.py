@@ -122,7 +122,7 @@ def _trend_view(
         indicator.short_title,
         trend_figure(series, indicator, national_df=national, big=big, narrow=True),
         table.reset_index().rename(columns={"year": "År"}),
-        f"{indicator.title}, {indicator.unit}, mot landet.{ci} Kilde: {indicator.source}.",
+        f"{indicator.title}, {indicator.unit}, mot landet.{ci}",
     )
 
 
@@ -143,7 +143,7 @@ def _age_view(source: Source, indicator: Indicator, area_code: str, big: bool) -
         ),
         table.reset_index().rename(columns={"year": "År"}),
         f"{indicator.title}, {indicator.unit}, for "
-        f"{' og '.join(f'{b} år' for b in indicator.age_bands)}. Kilde: {indicator.source}.",
+        f"{' og '.join(f'{b} år' for b in indicator.age_bands)}.",
     )
 
 
@@ -157,7 +157,7 @@ def _cost_view(source: Source, indicator: Indicator, area_code: str, big: bool) 
         indicator.short_title,
         cost_figure(table, big),
         table,
-        f"{indicator.title}: liggedøgn ganget med årets døgnsats.{rate} Kilde: {indicator.source}.",
+        f"{indicator.title}: liggedøgn ganget med årets døgnsats.{rate}",
     )
 
 
