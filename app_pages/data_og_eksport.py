@@ -19,18 +19,24 @@ from indicators.catalogue import load_catalogue
 from indicators.vocabulary import ALL, Sex
 from ui import data
 from ui.data import per_store_version
-from ui.layout import empty_state, page_header
+from ui.layout import empty_state, page_header, show_sources
 from ui.state import url_multiselect, url_select
 from views.format import number
 from views.labels import SEX_LABELS, age_label, area_label, area_options, indicator_label
 
 MAX_SHOWN_ROWS = 5000
 FILE_NAMES = {
+    "zip": "samhandlingsbarometeret.zip",
     "csv": "samhandlingsbarometeret.csv",
     "csv-no": "samhandlingsbarometeret_excel.csv",
     "xlsx": "samhandlingsbarometeret.xlsx",
 }
-BUTTON_LABELS = {"csv": "CSV", "csv-no": "CSV for norsk Excel", "xlsx": "Excel (XLSX)"}
+BUTTON_LABELS = {
+    "zip": "ZIP (data og beskrivelse)",
+    "csv": "CSV",
+    "csv-no": "CSV for norsk Excel",
+    "xlsx": "Excel (XLSX)",
+}
 TIDY_FORMAT = """
 Filene er **ryddige** (tidy): én rad per indikator, område, år, kjønn og aldersgruppe, og én
 kolonne per egenskap, slik at de kan filtreres og pivoteres direkte i Excel, R eller Python.
@@ -43,10 +49,15 @@ kolonne per egenskap, slik at de kan filtreres og pivoteres direkte i Excel, R e
 | `numerator`, `denominator` | teller og nevner |
 | `value`, `ci_low`, `ci_high` | verdien og 95 % konfidensintervall |
 | `suppressed`, `suppression_reason` | om tallet er skjult (prikket), og hvorfor |
+| `flag`, `note` | anslått eller ufullstendig tall, og forklaringen |
+| `sammenlignet_med_landet` | området mot landet, med de samme ordene som sidene viser |
+| `kilde` | kilden til indikatoren det året |
 
 Områdekoder: R1–R4 = RHF, F + fylkesnummer = fylke, fire sifre = kommunenummer (2024).
-Øverst i CSV-filene (og på arket «Om dataene» i XLSX) står det hva uttrekket er, når dataene
-ble oppdatert og hvordan hver indikator er definert.
+CSV-filene har én overskriftsrad og så dataene, så Excel, R og Python leser dem uten
+innstillinger. Hva uttrekket er, utvalget, definisjonene, kildene og prikkingen står ved
+siden av: i `README.md` og `datapackage.json` (Frictionless Data Package) i ZIP-filen, og på
+arket «Om dataene» i XLSX.
 """
 
 
@@ -166,7 +177,7 @@ def show_downloads(filters: ExportFilter, rows: int) -> None:
     table shows; where a format cannot, the page says why instead."""
     engine = data.engine()
     offered = offered_formats(rows)
-    cols = st.columns(3)
+    cols = st.columns(len(FORMATS))
     for col, fmt in zip(cols, offered, strict=False):
         col.download_button(
             f"Last ned {BUTTON_LABELS[fmt]}",
@@ -177,6 +188,7 @@ def show_downloads(filters: ExportFilter, rows: int) -> None:
             on_click="ignore",
             icon=":material/download:",
             key=f"download_{fmt}",
+            type="primary" if fmt == "zip" else "secondary",
             disabled=rows == 0,
             width="stretch",
         )
@@ -212,6 +224,12 @@ else:
             f"Tabellen viser de første {number(MAX_SHOWN_ROWS, 0)} radene; nedlastingen har alle."
         )
     st.dataframe(preview_frame(filters), hide_index=True, height=420)
+    show_sources(
+        (indicator_id, year)
+        for indicator_id in filters.indicator_ids or load_catalogue()
+        for year in data.years_for(indicator_id)
+        if not filters.years or year in filters.years
+    )
 st.info(SUPPRESSION_LEGEND, icon=":material/visibility_off:")
 st.subheader("Samme uttrekk fra kommandolinjen")
 show_command(filters, rows)

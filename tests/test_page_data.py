@@ -63,7 +63,7 @@ def test_defaults_show_table_downloads_and_legend(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
     assert at.dataframe
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == len(FORMATS)
     assert any("rader** i utvalget" in m.value for m in at.markdown)
     assert any("Prikking" in info.value for info in at.info)
     assert any("Syntetiske demodata" in w.value for w in at.warning)
@@ -128,7 +128,11 @@ def test_a_selection_too_large_for_xlsx_says_why_instead_of_offering_it(
     at = app_test(PAGE, PARAMS)
     assert not at.exception
     labels = [button.label for button in at.get("download_button")]
-    assert labels == ["Last ned CSV", "Last ned CSV for norsk Excel"]
+    assert labels == [
+        "Last ned ZIP (data og beskrivelse)",
+        "Last ned CSV",
+        "Last ned CSV for norsk Excel",
+    ]
     why = [info.value for info in at.info if "tilbys ikke" in info.value]
     assert len(why) == 1 and why[0].startswith("Excel (XLSX) tilbys ikke for dette utvalget.")
     assert "Utvalget har" in why[0] and "bruk CSV" in why[0]

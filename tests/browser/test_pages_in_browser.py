@@ -133,7 +133,7 @@ def test_csv_download_matches_the_filters(open_page, demo_engine) -> None:
     page = open_page()
     load(page, "data_og_eksport?indikatorer=fodsler&niva=helsefellesskap&arstall=2024")
     with page.expect_download() as info:
-        page.locator("[data-testid='stDownloadButton'] button").first.click()
+        page.get_by_role("button", name="Last ned CSV", exact=True).click()
     content = Path(info.value.path()).read_bytes()
     table = read_export(io.BytesIO(content), "csv")
     assert set(table.indicator_id) == {"fodsler"} and set(table.year) == {"2024"}
