@@ -79,8 +79,10 @@ def required_width(threshold: np.ndarray, upper: np.ndarray) -> np.ndarray:
 
 
 def wide_enough(low: np.ndarray, high: np.ndarray, required: np.ndarray) -> np.ndarray:
-    """Whether the whole numbers in [low, high] span at least ``required``."""
-    return np.floor(high + TOLERANCE) - np.ceil(low - TOLERANCE) >= required
+    """Whether the whole numbers in [low, high] span at least ``required`` (always, when
+    nothing is required)."""
+    span = np.floor(high + TOLERANCE) - np.ceil(low - TOLERANCE)
+    return (span >= required) | (np.asarray(required) <= 0)
 
 
 def _group_ids(codes: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -196,12 +198,16 @@ def tables_from_cells(
     threshold: np.ndarray,
     is_share: np.ndarray,
     area_relations: list[tuple[str, list[str]]],
+    known_zero: np.ndarray | None = None,
 ) -> Tables:
     """The counted ``cells`` (numerator, NaN where a source hid it; denominator) as tables:
-    one per indicator and year."""
+    one per indicator and year. ``known_zero`` marks cells the attacker knows to be 0 (a
+    kommune an aggregate was summed without): they never move, so they are never hidden."""
     identities = identity_matrix(cells, area_relations)
     denominator = cells["denominator"].to_numpy(dtype=float)
     upper = np.where(is_share & ~np.isnan(denominator), denominator, np.inf)
+    if known_zero is not None:
+        upper = np.where(known_zero, 0.0, upper)
     count = reference_counts(cells["numerator"].to_numpy(dtype=float), upper, identities)
     codes = _key_codes(cells)
     return Tables(

@@ -20,6 +20,14 @@ SUPPRESSION_REASON = "Skjult av personvernhensyn"
 # Input column: true where the source did not publish the cell. Its counts, when given, are
 # summed into aggregates but never published; without counts the cell is an unknown.
 SOURCE_HIDDEN = "source_hidden"
+# Input column for cells that are never published but keep the identities true: UNPUBLISHED
+# (a split kommune's count, a successor's part) is an unknown to the attacker, whose range
+# must hold only when its count is small or its source hid it; ABSENT (a kommune with no row,
+# 0 in every aggregate summed from the others) is a 0 the attacker knows. The caller drops
+# both from the result.
+INTERNAL = "internal"
+UNPUBLISHED = "unpublished"
+ABSENT = "absent"
 
 
 def primary_suppression(
@@ -65,11 +73,19 @@ def suppress_small_counts(
         numerator, cells["denominator"].to_numpy(dtype=float), is_share, threshold
     )
     from_source = source_hidden(cells)
-    suppressed = primary | from_source
+    internal = cells[INTERNAL] if INTERNAL in cells else pd.Series(None, index=cells.index)
+    unpublished = (internal == UNPUBLISHED).to_numpy()
+    absent = (internal == ABSENT).to_numpy()
+    secret = primary | from_source
+    suppressed = secret | unpublished
+    # An unpublished count that is not small may be worked out: it needs no range.
+    need = np.where(unpublished & ~secret, 0, threshold)
     counted = (threshold > 0) & (~np.isnan(numerator) | from_source)
-    if (suppressed & counted).any():
+    if (secret & counted).any():
         part = cells[counted].reset_index(drop=True)
-        tables = tables_from_cells(part, threshold[counted], is_share[counted], area_relations)
+        tables = tables_from_cells(
+            part, need[counted], is_share[counted], area_relations, absent[counted]
+        )
         suppressed[counted] = protect(tables, suppressed[counted])
     out = cells.drop(columns=SOURCE_HIDDEN, errors="ignore")
     out["suppressed"] = suppressed
