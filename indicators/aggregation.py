@@ -33,14 +33,12 @@ def add_total(cells: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return pd.concat([cells, totals[cells.columns.intersection(totals.columns)]], ignore_index=True)
 
 
-def add_area_aggregates(
-    cells: pd.DataFrame, membership: pd.DataFrame, require_complete: bool = False
-) -> pd.DataFrame:
+def add_area_aggregates(cells: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     """Add a row for every parent area (land, RHF, helsefellesskap, fylke) of the kommune rows.
 
-    ``membership`` has columns kommune_code, area_code. With ``require_complete`` an aggregate
-    is only formed when every one of its kommuner is present, so a partial file never yields
-    a misleadingly small helsefellesskap or national total. Aggregates already present in
+    ``membership`` has columns kommune_code, area_code. An aggregate is the sum of the
+    members present in its slice (a member with an unknown count makes it unknown, and it is
+    left out); the caller says which members were missing. Aggregates already present in
     ``cells`` are kept as given.
     """
     kommune_codes = set(membership["kommune_code"])
@@ -57,10 +55,6 @@ def add_area_aggregates(
     )
     aggregates = _sum_counts(joined.drop(columns="area_code"), [*slice_keys, "parent_code"])
     aggregates = aggregates.rename(columns={"parent_code": "area_code"})
-    if require_complete:
-        expected = membership.groupby("area_code").size().rename("expected").reset_index()
-        aggregates = aggregates.merge(expected, on="area_code")
-        aggregates = aggregates[aggregates["members"] == aggregates["expected"]]
     # Only rows of parent areas can already hold an aggregate.
     keys = list(OBSERVATION_KEY)
     existing = cells.loc[cells["area_code"].isin(set(membership["area_code"])), keys]

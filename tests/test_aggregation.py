@@ -36,12 +36,14 @@ def test_rates_are_aggregated_by_summing_counts_not_averaging_rates():
     assert h.numerator / h.denominator == pytest.approx(0.01)
 
 
-def test_incomplete_areas_are_not_aggregated_when_completeness_is_required():
+def test_an_area_is_the_sum_of_the_members_present_and_unknown_with_an_unknown_member():
     data = cells(
         [("x", "A", 2024, "alle", "alle", 10, 100), ("x", "B", 2024, "alle", "alle", 1, 1000)]
     )
-    out = add_area_aggregates(data, MEMBERSHIP, require_complete=True)
-    assert "H" not in set(out.area_code)  # C is missing, so H would be too small
+    out = add_area_aggregates(data, MEMBERSHIP)  # C is missing: the caller flags H
+    assert out.set_index("area_code").loc["H", ["numerator", "denominator"]].tolist() == [11, 1100]
+    unknown = data.assign(numerator=[10, float("nan")])
+    assert "H" not in set(add_area_aggregates(unknown, MEMBERSHIP).area_code)
 
 
 def test_a_part_without_a_number_makes_the_sum_unknown():
