@@ -1,19 +1,22 @@
 """From kommune counts to the publishable cube that the store holds.
 
 Demo and import share this path, so an imported file gets exactly the aggregation,
-confidence intervals and suppression that the demo data gets, cells its source hid included.
+confidence intervals and suppression that the demo data gets, cells its source hid included,
+and kommune codes of 2015–2024 come out in the 2024 structure.
 """
 
 from __future__ import annotations
 
+from itertools import groupby
+
 import numpy as np
 import pandas as pd
 
-from geo.areas import aggregate_relations, kommune_membership
+from data.harmonise import KEY, SPLIT_NOTE, Harmonised, describe_lacks, harmonise
 from indicators.aggregation import add_area_aggregates, add_total
 from indicators.catalogue import Indicator
 from indicators.stats import compute_values
-from indicators.suppression import suppress_small_counts
+from indicators.suppression import ABSENT, INTERNAL, suppress_small_counts
 from indicators.vocabulary import Measure
 
 
@@ -46,9 +49,10 @@ def add_values(cells: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataF
 
 
 def build_cube(
-    cells: pd.DataFrame, catalogue: dict[str, Indicator], require_complete: bool = False
+    cells: pd.DataFrame, catalogue: dict[str, Indicator], distribute_splits: bool = False
 ) -> pd.DataFrame:
-    """Totals over sex and age, every parent area, values, CIs and suppression.
+    """Totals over sex and age, kommune codes of 2015–2024 in 2024 codes (data/harmonise.py),
+    every parent area, values, CIs, suppression, and the flag and note of each row.
 
     ``cells`` may carry a boolean ``source_hidden`` column: true where the source did not
     publish the cell (SSB's ':' or ``suppressed = true`` in a file). Such a cell is
@@ -56,15 +60,66 @@ def build_cube(
     the protection hides enough other cells that no aggregate gives them away. A row with
     neither counts nor a value counts as source-hidden too, as an unknown. The column is not
     in the result.
+
+    An aggregate the cells do not give is summed from the kommuner present and flagged
+    incomplete, naming what it lacks; a split kommune is handled as data/harmonise.py says
+    (``distribute_splits``). The cells that keep the identities true (split parts, and a 0
+    for each kommune an aggregate lacks) take part in the disclosure control and are then
+    dropped.
     """
     cube = add_total(cells, "age_band")
     cube = add_total(cube, "sex")
-    cube = add_area_aggregates(cube, kommune_membership(), require_complete=require_complete)
+    harmonised = harmonise(cube, distribute_splits)
+    members = set(harmonised.membership["kommune_code"])
+    given = harmonised.cells.loc[~harmonised.cells["area_code"].isin(members), KEY]
+    cube = add_area_aggregates(harmonised.cells, harmonised.membership)
+    cube = _with_notes(cube, harmonised, given)
     cube = add_values(cube, catalogue)
+    zeros = harmonised.absent.assign(numerator=0.0, denominator=0.0, **{INTERNAL: ABSENT})
+    cube = pd.concat([cube, zeros], ignore_index=True)
     thresholds = {i.id: i.suppression_threshold for i in catalogue.values()}
     shares = {i.id for i in catalogue.values() if i.measure == Measure.SHARE}
-    cube = suppress_small_counts(cube, thresholds, shares, aggregate_relations())
+    cube = suppress_small_counts(cube, thresholds, shares, harmonised.relations)
+    if INTERNAL in cube:
+        cube = cube[cube[INTERNAL].isna()].drop(columns=INTERNAL)
+    no_value = harmonised.no_value.assign(suppressed=False, note=SPLIT_NOTE)
+    cube = pd.concat([cube, no_value], ignore_index=True)
     cube["year"] = cube["year"].astype(int)
     return cube.sort_values(["indicator_id", "year", "area_code", "sex", "age_band"]).reset_index(
         drop=True
     )
+
+
+def _with_notes(cube: pd.DataFrame, harmonised: Harmonised, given: pd.DataFrame) -> pd.DataFrame:
+    """The flag and note of each row: what an aggregate summed here lacks (its members'
+    lacks and its own), and what a kommune lacks or estimates. Aggregates a file gave are
+    as given."""
+    if "note" not in cube:
+        cube = cube.assign(note=None)
+    lacks = harmonised.lacks
+    parents = lacks.merge(
+        harmonised.membership.rename(columns={"kommune_code": "member_code"}), on="member_code"
+    )
+    own = lacks.rename(columns={"member_code": "area_code"})
+    slices = cube[KEY].drop_duplicates()
+    direct = harmonised.area_lacks.merge(slices, on=["indicator_id", "year", "area_code"])
+    found = pd.concat([parents, own, direct], ignore_index=True)[[*KEY, "lack", "item"]]
+    # Only rows of the cube, and not the aggregates a file gave.
+    summed = cube[KEY].merge(given, on=KEY, how="left", indicator=True)
+    summed = summed.loc[summed["_merge"] == "left_only", KEY]
+    found = found.merge(summed, on=KEY).drop_duplicates()
+    if found.empty:
+        return cube.assign(flag=None)
+    notes = pd.DataFrame(
+        [
+            (*key, *describe_lacks([(lack, item) for *_, lack, item in rows]))
+            for key, rows in groupby(
+                found.sort_values(KEY, kind="stable").itertuples(index=False, name=None),
+                key=lambda row: row[: len(KEY)],
+            )
+        ],
+        columns=[*KEY, "flag", "lack_note"],
+    )
+    cube = cube.merge(notes, on=KEY, how="left")
+    cube["note"] = cube["lack_note"].where(cube["lack_note"].notna(), cube["note"])
+    return cube.drop(columns="lack_note")
