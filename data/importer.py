@@ -29,6 +29,7 @@ from sqlalchemy import Engine, func, select
 
 from data import schema, store
 from data.cube import build_cube
+from data.harmonise import code_2024, kommune_codes
 from data.provenance import Source, assign_slices, file_source, record_source
 from data.readers import SourceFileError, looks_like_source_table, read_source_table
 from data.recipes import RecipeError, choose_recipe, tidy_rows
@@ -43,8 +44,8 @@ from data.tidy import (
     read_chunks,
     thousands,
 )
-from geo.areas import load_areas
-from geo.recoding import Recoded, normalise_kommune_code, recode_to_2024
+from geo.areas import Level, load_areas
+from geo.recoding import normalise_kommune_code
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.protection import InconsistentCounts
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
@@ -238,7 +239,7 @@ def _key_types() -> dict[str, pd.CategoricalDtype]:
     bands = dict.fromkeys(band for i in catalogue.values() for band in i.all_age_bands())
     return {
         "indicator_id": pd.CategoricalDtype(list(catalogue)),
-        "area_code": pd.CategoricalDtype(load_areas()["code"].tolist()),
+        "area_code": pd.CategoricalDtype(list(_area_levels())),
         "sex": pd.CategoricalDtype(list(Sex)),
         "age_band": pd.CategoricalDtype(list(bands)),
     }
@@ -270,20 +271,23 @@ def _check_indicator(
     return indicator, unknown
 
 
-def _check_area(table: pd.DataFrame, errors: _Errors) -> pd.Series:
-    """2024 area codes, with older kommune numbers recoded; NaN where a code is unknown or
-    belongs to a split kommune."""
+@lru_cache(maxsize=1)
+def _area_levels() -> dict[str, str]:
+    """The level of every code a row may give: the 2024 areas, and every kommune number of
+    2015–2024 (harmonised to 2024 with the row's year when the cube is built)."""
     areas = load_areas()
-    area_level = dict(zip(areas["code"], areas["level"], strict=True))
+    levels = dict.fromkeys(sorted(kommune_codes()), str(Level.KOMMUNE))
+    return levels | dict(zip(areas["code"], areas["level"], strict=True))
+
+
+def _check_area(table: pd.DataFrame, errors: _Errors) -> pd.Series:
+    """Area codes as given, kommune numbers with their leading zero; NaN where unknown."""
+    area_level = _area_levels()
     area_text = _Text(table, "area_code")
-    recoded = [
-        Recoded(code) if code in area_level else recode_to_2024(code)
-        for code in map(normalise_kommune_code, area_text.values)
-    ]
-    area_value = pd.Series([r.code_2024 for r in recoded], dtype=str)
+    normalised = area_text.values.map(normalise_kommune_code)
+    area_value = normalised.where(normalised.isin(list(area_level)))
     area = area_text.rows(area_value)
-    problem = pd.Series([r.problem or "" for r in recoded], dtype=str)
-    errors.add(area.isna(), "area_code", problem, area_text.codes)
+    errors.add(area.isna(), "area_code", "ukjent kommunenummer " + normalised, area_text.codes)
     if "level" in table:
         _check_level(table, area_text, area_value, area_level, errors)
     return area
@@ -616,14 +620,17 @@ def _file_problem(error: OSError | TidyFileError) -> str:
     return f"filen kan ikke leses ({error.strerror or error})"
 
 
-def _publishable(cells: pd.DataFrame) -> pd.DataFrame:
-    """The rows the store keeps for these cells: aggregates, values, CIs and suppression,
-    with the cells the source hid flagged with its own reasons."""
+def _publishable(cells: pd.DataFrame, distribute_splits: bool = False) -> pd.DataFrame:
+    """The rows the store keeps for these cells: 2024 codes, aggregates, values, CIs and
+    suppression, with the cells the source hid flagged with its own reasons."""
     # Hidden cells go in as unknowns, so no total is summed from the visible parts alone
     # and the protection counts them as suppressed.
-    cube = build_cube(cells.drop(columns="not_published"), load_catalogue(), require_complete=True)
+    cube = build_cube(cells.drop(columns="not_published"), load_catalogue(), distribute_splits)
     hidden = cells[cells["source_hidden"]]
     if not hidden.empty:
+        pairs = hidden[["area_code", "year"]].itertuples(index=False)
+        recoded = [code_2024(code, int(year)) for code, year in pairs]
+        hidden = hidden.assign(area_code=recoded).drop_duplicates(KEY)
         reasons = hidden.set_index(KEY)["not_published"].fillna(SOURCE_HIDDEN_REASON)
         # They come out of the cube blank, so only blank rows are looked up.
         blank = cube.index[cube["numerator"].isna() & cube["value"].isna()]
@@ -640,12 +647,14 @@ def _publishable(cells: pd.DataFrame) -> pd.DataFrame:
     return cube[schema.OBSERVATION_COLUMNS]
 
 
-def _cubes(clean: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+def _cubes(
+    clean: pd.DataFrame, distribute_splits: bool = False
+) -> Iterator[tuple[str, pd.DataFrame]]:
     """The published rows one indicator at a time (its slices depend on nothing else), so
     only one indicator's cube is in memory at once."""
     for indicator_id, cells in clean.groupby("indicator_id", sort=True, observed=True):
         texts = cells.astype({column: str for column in _key_types()}).reset_index(drop=True)
-        yield str(indicator_id), _publishable(texts)
+        yield str(indicator_id), _publishable(texts, distribute_splits)
 
 
 def _slice_counts(engine: Engine, indicator_id: str, years: list[int]) -> dict[int, int]:
@@ -685,11 +694,13 @@ def _same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     return True
 
 
-def _plan(engine: Engine, clean: pd.DataFrame) -> tuple[list[SliceChange], bool]:
+def _plan(
+    engine: Engine, clean: pd.DataFrame, distribute_splits: bool = False
+) -> tuple[list[SliceChange], bool]:
     """What the import would do to each indicator-year, and whether it would change nothing."""
     changes: list[SliceChange] = []
     unchanged = True
-    for indicator_id, cube in _cubes(clean):
+    for indicator_id, cube in _cubes(clean, distribute_splits):
         after = {int(year): int(rows) for year, rows in cube["year"].value_counts().items()}
         now = _slice_counts(engine, indicator_id, sorted(after))
         changes += [
@@ -726,6 +737,7 @@ def _write(
     note: str,
     clean: pd.DataFrame | None,
     source: Source | None = None,
+    distribute_splits: bool = False,
 ) -> int:
     """Replace the file's indicator-years, record their source (``source``, or the file
     itself) and log the import, in one transaction. Without ``clean`` the store already
@@ -735,7 +747,7 @@ def _write(
         if clean is not None:
             store.sync_reference_tables(conn)
             replaced: list[tuple[str, int]] = []
-            for indicator_id, cube in _cubes(clean):
+            for indicator_id, cube in _cubes(clean, distribute_splits):
                 slices = [(indicator_id, int(y)) for y in cube["year"].unique()]
                 store.delete_slices(conn, slices)
                 written += store.write_observations(conn, cube)
@@ -764,11 +776,14 @@ def import_file(
     replace_smaller: bool = False,
     source: Source | None = None,
     indicator_id: str | None = None,
+    distribute_splits: bool = False,
 ) -> ImportResult:
     """Validate and import one file in a single transaction; log the attempt either way.
     The indicator-years written get ``source``, by default the file (name, sha256, time).
     A statbank or JSON-stat2 file is read by its recipe in the catalogue; ``indicator_id``
-    names the indicator when the file fits more than one.
+    names the indicator when the file fits more than one. Kommune numbers of 2015–2024 are
+    harmonised to 2024; ``distribute_splits`` divides a split kommune's counts among its
+    successors by population instead of counting them only in aggregates (data/harmonise.py).
 
     Rejections go to ``rejection_log``, or beside the store when it is None. An indicator-year
     that would keep fewer than half its rows is refused unless ``replace_smaller``. A store
@@ -795,7 +810,7 @@ def import_file(
         "beregner aggregater og sammenligner med lageret …"
     )
     try:
-        changes, unchanged = _plan(engine, clean)
+        changes, unchanged = _plan(engine, clean, distribute_splits)
     except InconsistentCounts as error:
         return attempt.reject(rows_in, [RowError(0, FILE, str(error))])
     note = f"{len(changes)} indikator-år"
@@ -813,7 +828,7 @@ def import_file(
             for c in shrinking
         ]
         return attempt.reject(rows_in, reasons, changes)
-    written = _write(engine, attempt, rows_in, note, clean, source)
+    written = _write(engine, attempt, rows_in, note, clean, source, distribute_splits)
     progress(f"Ferdig på {time.perf_counter() - clock:.1f} s: {thousands(written)} rader skrevet.")
     return ImportResult(
         path.name, ImportOutcome.IMPORTED, rows_in, written, message=note, changes=changes

@@ -128,15 +128,20 @@ def test_decimal_comma_values_and_old_kommune_numbers(empty_engine, tmp_path):
     assert stored.loc["0301", "value"] == pytest.approx(998.25)
 
 
-def test_split_kommune_is_refused_not_guessed(empty_engine, tmp_path):
+def test_a_split_kommune_is_imported_without_guessing(empty_engine, tmp_path):
     source = tmp_path / "alesund.csv"
     source.write_text(
         "indicator_id,area_code,year,numerator,denominator\neldre_skropelige,1507,2022,40,100\n",
         encoding="utf-8",
     )
     result = import_file(empty_engine, source)
-    assert result.outcome == "avvist"
-    assert "1507 ble delt i 1508 og 1580" in result.error_lines()[0]
+    assert result.outcome == "importert", result.error_lines()
+    stored = fetch_observations(empty_engine).set_index("area_code")
+    assert stored.loc[["1508", "1580"], "numerator"].isna().all()
+    assert (
+        stored.loc[["1508", "1580"], "note"] == "Kommunen ble delt; tallene kan ikke fordeles"
+    ).all()
+    assert stored.loc["F15", "numerator"] == 40  # both successors are in Møre og Romsdal
 
 
 def test_unknown_column_and_duplicates_are_reported(empty_engine, tmp_path):

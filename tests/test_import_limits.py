@@ -139,16 +139,19 @@ def test_a_one_row_fix_file_does_not_replace_a_whole_slice(full_slice, tmp_path:
     fix = write_rows(tmp_path / "fix.csv", "eldre_skropelige,0301,2023,alle,40,100,,,")
     result = import_file(full_slice, fix)
     assert result.outcome == "avvist"
-    assert result.error_lines() == [  # Oslo, and Oslo as fylke and as helsefellesskap
+    # Oslo, Oslo as fylke and as helsefellesskap, and Sør-Øst and land, flagged incomplete
+    assert result.error_lines() == [
         "fix.csv: ville gi langt færre rader (under halvparten): eldre_skropelige 2023: "
-        "396 rader nå, 3 etter importen"
+        "396 rader nå, 5 etter importen"
     ]
     pd.testing.assert_frame_equal(before, fetch_observations(full_slice))
     assert "fix.csv" in rejection_log_path(full_slice).read_text(encoding="utf-8")
 
     replaced = import_file(full_slice, fix, replace_smaller=True)
-    assert (replaced.outcome, replaced.rows_written) == ("importert", 3)
-    assert fetch_observations(full_slice)["area_code"].tolist() == ["0301", "F03", "H01"]
+    assert (replaced.outcome, replaced.rows_written) == ("importert", 5)
+    stored = fetch_observations(full_slice).set_index("area_code")
+    assert stored.index.tolist() == ["0301", "F03", "H01", "NO", "R1"]
+    assert stored["flag"].isna().tolist() == [True, True, True, False, False]
 
 
 def test_the_import_says_what_it_replaces_before_it_writes(full_slice, tmp_path: Path) -> None:
@@ -176,10 +179,10 @@ def test_the_cli_needs_replace_smaller_to_shrink_a_slice(
     assert data_main(["import", str(full), "--db", url]) == 0
     assert data_main(["import", str(fix), "--db", url]) == 1
     err = capsys.readouterr().err
-    assert "eldre_skropelige 2023: 396 rader nå, 3 etter importen" in err
+    assert "eldre_skropelige 2023: 396 rader nå, 5 etter importen" in err
     assert "--replace-smaller" in err
     assert data_main(["import", str(fix), "--db", url, "--replace-smaller"]) == 0
-    assert "importert (1 rader inn, 3 skrevet" in capsys.readouterr().out
+    assert "importert (1 rader inn, 5 skrevet" in capsys.readouterr().out
 
 
 # --- Input limits (item 11) -----------------------------------------------------------------
