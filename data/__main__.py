@@ -14,18 +14,18 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from data import store
-from data.exporter import FORMATS, ExportError, ExportFilter, export_to_file
+from data.exporter import FORMATS, ExportError, ExportFilter, export_to_file, format_for_path
 from data.settings import DB_URL_VAR, Settings
 from geo.areas import LEVELS
 from indicators.vocabulary import Sex
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from data.demo import build_demo_store
+    from data.default_store import build_default_store
 
     engine = store.get_engine(settings.db_url)
-    print(f"Bygger demodata i {store.describe_url(str(engine.url))}")
-    build_demo_store(engine, seed=args.seed)
+    print(f"Bygger demodata og åpne data i {store.describe_url(str(engine.url))}")
+    build_default_store(engine, seed=args.seed)
     return 0
 
 
@@ -39,6 +39,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         progress=print,
         rejection_log=settings.rejection_log,
         replace_smaller=args.replace_smaller,
+        indicator_id=args.indicator,
+        distribute_splits=args.fordel_delte,
     )
     if result.outcome == ImportOutcome.REJECTED:
         print(
@@ -62,6 +64,31 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from data.fetch import FetchError, fetch_and_import
+    from data.importer import ImportOutcome
+
+    try:
+        results = fetch_and_import(
+            lambda: store.get_engine(settings.db_url),
+            args.source,
+            args.tables,
+            args.years,
+            progress=print,
+            rejection_log=settings.rejection_log,
+        )
+    except FetchError as error:
+        return fail(f"{error}. Ingenting er endret i lageret.")
+    rejected = [r for r in results if r.outcome == ImportOutcome.REJECTED]
+    for result in rejected:
+        print(f"Importen av {result.file_name} ble avvist:", file=sys.stderr)
+        for line in result.error_lines():
+            print("  " + line, file=sys.stderr)
+    for result in results:
+        print(f"{result.file_name}: {result.outcome} ({result.rows_written:,} rader skrevet).")
+    return 1 if rejected else 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     engine = store.get_engine(settings.db_url, create=False)
     filters = ExportFilter(
@@ -72,8 +99,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         sexes=tuple(args.sex or ()),
         age_bands=tuple(args.age_band or ()),
     )
-    rows = export_to_file(engine, filters, args.format, Path(args.out))
-    print(f"Skrev {rows:,} rader til {args.out} ({args.format}).")
+    fmt = args.format or format_for_path(Path(args.out))
+    rows = export_to_file(engine, filters, fmt, Path(args.out))
+    print(f"Skrev {rows:,} rader til {args.out} ({fmt}).")
     return 0
 
 
@@ -98,8 +126,9 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     synthetic = sorted(set(sources.loc[sources["synthetic"], "indicator_id"]))
     if synthetic:
         print(
-            f"MERK: {len(synthetic)} av {sources['indicator_id'].nunique()} indikatorer har "
-            "syntetiske tall, laget av en generator; de må ikke brukes som statistikk."
+            f"MERK: Syntetiske demodata for {len(synthetic)} av "
+            f"{sources['indicator_id'].nunique()} indikatorer: tallene er laget av en "
+            "generator og må ikke brukes som statistikk."
         )
     print(f"Observasjoner: {summary['rows']:,} ({summary['suppressed']:,} prikket)")
     print(
@@ -122,6 +151,21 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_population(args: argparse.Namespace, settings: Settings) -> int:
+    from data.population import load_population_file
+    from data.readers import SourceFileError
+
+    engine = store.get_engine(settings.db_url)
+    try:
+        loaded = load_population_file(engine, Path(args.file))
+    except SourceFileError as error:
+        return fail(f"{error}. Ingenting er endret i lageret.")
+    for year in loaded:
+        for line in year.lines():
+            print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data", description="Samhandlingsbarometerets datalager."
@@ -129,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_help = f"database-URL (standard: ${DB_URL_VAR}, ellers den innebygde SQLite-filen)"
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="bygg lageret med syntetiske demodata")
+    demo = sub.add_parser("demo", help="bygg lageret: syntetiske demodata og prosjektets åpne data")
     demo.add_argument("--db", help=db_help)
     demo.add_argument("--seed", type=int, default=2024, help="frø for tilfeldige tall")
     demo.set_defaults(run=cmd_demo)
@@ -142,12 +186,33 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="la filen erstatte indikator-år selv om de får under halvparten så mange rader",
     )
+    imp.add_argument(
+        "--indicator",
+        help="indikatoren en SSB- eller FHI-tabell skal gi, når tabellen passer til flere",
+    )
+    imp.add_argument(
+        "--fordel-delte",
+        action="store_true",
+        help="fordel tallene for en delt kommune på etterfølgerne etter folketall (anslått)",
+    )
     imp.set_defaults(run=cmd_import)
+
+    fetch = sub.add_parser("fetch", help="hent tabeller fra SSB eller FHI og importer dem")
+    fetch.add_argument("source", choices=["ssb", "fhi"], help="hvor tabellene hentes fra")
+    fetch.add_argument("tables", nargs="+", help="tabell-id-er med oppskrift, f.eks. 12005")
+    fetch.add_argument("--years", nargs="+", type=int, help="år (standard: alle tabellen har)")
+    fetch.add_argument("--db", help=db_help)
+    fetch.set_defaults(run=cmd_fetch)
 
     exp = sub.add_parser("export", help="eksporter filtrerte observasjoner")
     exp.add_argument("--db", help=db_help)
     exp.add_argument("--out", required=True, help="filen som skal skrives")
-    exp.add_argument("--format", choices=list(FORMATS), default="csv")
+    exp.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        help="; ".join(f"{name}: {text}" for name, text in FORMATS.items())
+        + " (standard: etter filnavnet, .zip eller .xlsx, ellers csv)",
+    )
     exp.add_argument("--indicator", nargs="*", help="indikator-id-er")
     exp.add_argument("--level", choices=list(LEVELS))
     exp.add_argument("--area", nargs="*", help="områdekoder")
@@ -159,6 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="vis hva som er i lageret")
     info.add_argument("--db", help=db_help)
     info.set_defaults(run=cmd_info)
+
+    population = sub.add_parser(
+        "population", help="last inn folketall fra SSB-tabell 07459 (CSV, XLSX eller JSON-stat)"
+    )
+    population.add_argument("file", help="filen med folketallet")
+    population.add_argument("--db", help=db_help)
+    population.set_defaults(run=cmd_population)
     return parser
 
 
