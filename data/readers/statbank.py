@@ -38,6 +38,9 @@ _HEADER_SEARCH = 30  # lines of title and notes above a header
 EXCEL = frozenset({".xlsx", ".xlsm"})
 
 
+_HEADER_BYTES = 65_536
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) when it decodes, else Latin-1 as statbank writes it."""
     try:
@@ -56,10 +59,13 @@ def separator(text: str) -> str:
     return ";"
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text), delimiter=separator(text))
-    for fields in reader:
-        yield reader.line_num, [f.strip() for f in fields]
+    try:
+        for fields in reader:
+            yield reader.line_num, [f.strip() for f in fields]
+    except csv.Error as error:
+        raise SourceFileError(name, f"kan ikke leses som CSV ({error})") from None
 
 
 def _cell(value: object) -> str:
@@ -82,15 +88,21 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, limit: int = -1) -> Iterator[tuple[int, list[str]]]:
+    """The file's rows; ``limit`` reads only the first bytes of a CSV (for its header)."""
     if path.suffix.lower() in EXCEL:
         return _xlsx_rows(path)
-    return _csv_rows(decode(path.read_bytes()))
+    with path.open("rb") as file:
+        data = file.read(limit)
+    if 0 < limit <= len(data):  # a cut line or character at the end is not the header's
+        data = data[: data.rfind(b"\n") + 1]
+    return _csv_rows(decode(data), path.name)
 
 
 def read_header(path: Path) -> list[str] | None:
-    """The header row (the first with two or more filled cells), or None."""
-    for _, cells in _rows(path):
+    """The header row (the first with two or more filled cells), or None. Only the start
+    of a CSV is read: a tidy file of a gigabyte is asked this too."""
+    for _, cells in _rows(path, _HEADER_BYTES):
         if len([c for c in cells if c]) > 1:
             return cells
     return None
