@@ -29,7 +29,9 @@ from sqlalchemy import Engine, func, select
 
 from data import schema, store
 from data.cube import build_cube
+from data.export_about import JUDGEMENT_COLUMN, SOURCE_COLUMN
 from data.harmonise import code_2024, kommune_codes
+from data.population import population_denominators
 from data.provenance import Source, assign_slices, file_source, record_source
 from data.readers import SourceFileError, looks_like_source_table, read_source_table
 from data.recipes import RecipeError, choose_recipe, tidy_rows
@@ -67,6 +69,8 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHRINK_LIMIT = 0.5
 MAX_CHANGES_SHOWN = 20
 DIVIDING = (Measure.SHARE, Measure.RATE, Measure.RATIO)
+NEED_DENOMINATOR = (Measure.SHARE, Measure.RATIO)
+DERIVED_COLUMNS = (JUDGEMENT_COLUMN, SOURCE_COLUMN)
 SOURCE_HIDDEN_REASON = "Ikke publisert i kilden"
 NO_ROWS = "filen har ingen datarader, bare overskriften"
 KEY = list(OBSERVATION_KEY)  # pandas reads a tuple as one column label, a list as columns
@@ -247,12 +251,15 @@ def _key_types() -> dict[str, pd.CategoricalDtype]:
 
 def _check_header(table: pd.DataFrame, first_row: int) -> list[RowError]:
     """Unknown or missing columns stop the import before any row is checked."""
-    unknown = [c for c in table.columns if c not in COLUMNS]
+    # An export's own columns (judgement, source) are the store's work, so a re-import
+    # ignores them and its rows get them anew.
+    unknown = [c for c in table.columns if c not in COLUMNS and c not in DERIVED_COLUMNS]
     missing = [c for c in REQUIRED if c not in table.columns]
     problems = [f"ukjent kolonne «{c}»" for c in unknown]
     problems += [f"mangler kolonnen «{c}»" for c in missing]
-    has_counts = {"numerator", "denominator"} <= set(table.columns)
-    if not (has_counts or "value" in table.columns):
+    # Whether each row has the denominator it needs is checked row by row: a rate can take
+    # its denominator from the population table.
+    if not ({"numerator", "value"} & set(table.columns)):
         problems.append("trenger numerator og denominator, eller value")
     known = ", ".join(COLUMNS)
     return [RowError(first_row - 1, HEADER, f"{p} (kjente kolonner: {known})") for p in problems]
@@ -458,7 +465,8 @@ def _check_counts(
         errors.add(value > MAX_COUNT, column, TOO_LARGE)
     numerator, denominator = numbers["numerator"], numbers["denominator"]
     errors.add(
-        numerator.notna() & measure.isin(DIVIDING) & denominator.isna() & ~hidden,
+        # A rate may leave its denominator to the population table (see _with_population).
+        numerator.notna() & measure.isin(NEED_DENOMINATOR) & denominator.isna() & ~hidden,
         "denominator",
         "mangler nevner til telleren",
     )
@@ -694,6 +702,31 @@ def _same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     return True
 
 
+def _with_population(engine: Engine, clean: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """Rates given as numerators only take the population of their sex and age group from
+    the store's population table; those it has no year for are refused, per indicator-year."""
+    filled = population_denominators(engine, clean, load_catalogue())
+    rates = {i.id for i in load_catalogue().values() if i.measure == Measure.RATE}
+    lacking = (
+        filled["indicator_id"].isin(rates)
+        & filled["numerator"].notna()
+        & filled["denominator"].isna()
+        & ~filled["source_hidden"]
+    )
+    if not lacking.any():
+        return filled, []
+    slices = filled.loc[lacking, ["indicator_id", "year"]].drop_duplicates()
+    return filled, [
+        RowError(
+            0,
+            FILE,
+            f"{indicator_id} {year}: tellere uten nevner, og lageret har ikke folketall for "
+            f"{year} (last det inn med python -m data population)",
+        )
+        for indicator_id, year in slices.itertuples(index=False)
+    ]
+
+
 def _plan(
     engine: Engine, clean: pd.DataFrame, distribute_splits: bool = False
 ) -> tuple[list[SliceChange], bool]:
@@ -805,6 +838,9 @@ def import_file(
         return attempt.reject(rows_in, errors)
     if rows_in == 0:
         return attempt.reject(0, [RowError(0, FILE, NO_ROWS)])
+    clean, missing = _with_population(engine, clean)
+    if missing:
+        return attempt.reject(rows_in, missing)
     progress(
         f"  {thousands(rows_in)} gyldige rader ({time.perf_counter() - clock:.1f} s); "
         "beregner aggregater og sammenligner med lageret …"

@@ -14,7 +14,6 @@ from data.export_about import EXPORT_COLUMNS, JUDGEMENT_COLUMN, SOURCE_COLUMN
 from data.exporter import ExportFilter, export_bytes, read_export
 from data.importer import import_file, rejection_log_path
 from data.queries import fetch_observations, import_history
-from data.tidy import COLUMNS
 from geo.areas import kommuner
 
 KOMMUNER = kommuner()
@@ -212,12 +211,12 @@ def test_formula_text_is_neutralised():
 
 
 def test_exported_file_imports_back_unchanged(demo_engine, tmp_path):
-    """An analyst's round trip: export a slice, keep the tidy columns (the judgement and the
-    source are the store's to compute), import it into a fresh store, same numbers."""
+    """An analyst's round trip: the exported file itself imports into a fresh store (its
+    judgement and source columns are the store's to compute, so they are ignored) with the
+    same numbers."""
     filters = ExportFilter(indicator_ids=("kad_bruk",), years=(2024,))
     path = tmp_path / "kad.csv"
-    table = read_export(io.BytesIO(export_bytes(demo_engine, filters, "csv-no")[0]), "csv-no")
-    table[COLUMNS].to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    path.write_bytes(export_bytes(demo_engine, filters, "csv-no")[0])
     fresh = store.get_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     result = import_file(fresh, path)
     assert result.outcome == "importert", result.error_lines()

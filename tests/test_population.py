@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from data import schema, store
 from data.__main__ import main
+from data.importer import import_file
 from data.population import (
     COLUMNS,
     age_range,
@@ -23,6 +24,7 @@ from data.population import (
     population_denominators,
     population_rows,
 )
+from data.queries import fetch_observations
 from data.readers import read_source_table
 from indicators.catalogue import load_catalogue
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
@@ -264,3 +266,36 @@ def test_rates_without_denominator_get_the_population(empty_engine):
 )
 def test_age_range(text: str, ages):
     assert age_range(text) == ages
+
+
+def test_a_rate_file_with_numerators_only_takes_its_denominators_from_the_population(
+    empty_engine, tmp_path: Path
+):
+    """The import path: 2021 has population, so the rate is numerator over the kommune's
+    women or men; 2019 has none, so that file is refused and names the year."""
+    load_open_population(empty_engine)
+    rows = "indicator_id,area_code,year,sex,numerator\n"
+    rows += "kad_bruk,0301,2021,kvinner,120\nkad_bruk,0301,2021,menn,100\n"
+    path = tmp_path / "kad.csv"
+    path.write_text(rows, encoding="utf-8")
+    result = import_file(empty_engine, path)
+    assert result.outcome == "importert", result.error_lines()
+    stored = fetch_observations(empty_engine, indicator_ids=["kad_bruk"], years=[2021])
+    oslo = stored[(stored["area_code"] == "0301")].set_index("sex")
+    women = _persons(empty_engine, 2021, "0301", "kvinner")
+    assert oslo.loc["kvinner", "denominator"] == women
+    assert oslo.loc["kvinner", "value"] == pytest.approx(120 / women * 1000)
+    older = tmp_path / "kad_2019.csv"
+    older.write_text(rows.replace("2021", "2019"), encoding="utf-8")
+    refused = import_file(empty_engine, older)
+    assert refused.outcome == "avvist"
+    assert "har ikke folketall for 2019" in refused.error_lines()[0]
+
+
+def _persons(engine: Engine, year: int, kommune: str, sex: str) -> float:
+    p = schema.population
+    with engine.connect() as conn:
+        values = conn.execute(
+            select(p.c.persons).where(p.c.year == year, p.c.kommune_code == kommune, p.c.sex == sex)
+        ).scalars()
+        return float(sum(values))
