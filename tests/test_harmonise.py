@@ -360,3 +360,41 @@ def test_no_small_count_can_be_worked_out_in_a_split_year():
     assert view["suppressed"].sum() > 100
     narrow = view[must_hold & (width < required)]
     assert narrow.empty, narrow.to_string()
+
+
+def statbank_file(path: Path, year: int, seed: int = 3) -> tuple[Path, int, int]:
+    """SSB 12005 as statbank writes a download: a title line, a blank line, `;`, the region
+    as "1850 Tysfjord - Divtasvuodna" in that year's codes, contents and year in the header."""
+    rng = np.random.default_rng(seed)
+    rows = CHANGES[CHANGES["year"] == year].drop_duplicates("code")
+    without = rng.integers(0, 300, len(rows))
+    with_doctor = rng.integers(1_000, 20_000, len(rows))
+    lines = [
+        '"12005: Fastlegelister og fastlegekonsultasjoner, etter region, statistikkvariabel og år"',
+        "",
+        f'"region";"Antall pasienter på fastlegeliste uten lege {year}";'
+        f'"Antall pasienter på fastlegeliste med lege {year}"',
+    ]
+    lines += [
+        f'"{code} {name}";{a};{b}'
+        for code, name, a, b in zip(rows["code"], rows["name"], without, with_doctor, strict=True)
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    return path, int(without.sum()), int((without + with_doctor).sum())
+
+
+@pytest.mark.parametrize("distribute", [False, True])
+def test_a_statbank_download_with_2019_codes_keeps_its_national_total(
+    empty_engine, tmp_path, distribute
+):
+    path, numerator, denominator = statbank_file(tmp_path / "12005.csv", 2019)
+    result = import_file(empty_engine, path, distribute_splits=distribute)
+    assert result.outcome == "importert", result.error_lines()
+    stored = fetch_observations(empty_engine, indicator_ids=["fastlege_uten_lege"], years=[2019])
+    national = stored[stored["area_code"] == "NO"].iloc[0]
+    assert (national["numerator"], national["denominator"]) == (numerator, denominator)
+    narvik = stored[stored["area_code"] == "1806"].iloc[0]
+    if distribute:
+        assert narvik["flag"] == Flag.ESTIMATED and narvik["numerator"] > 0
+    else:
+        assert pd.isna(narvik["value"]) and narvik["note"] == SPLIT_NOTE
