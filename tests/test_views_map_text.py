@@ -51,3 +51,12 @@ def test_caption_by_comparison_on_kartverkets_borders() -> None:
     assert "sikkert høyere eller lavere enn landet (12,5 %)" in text
     assert "Klikk på et helsefellesskap" in text
     assert text.endswith(f"{KARTVERKET_CREDIT}.")
+
+
+def test_caption_marks_a_national_value_summed_without_some_kommuner() -> None:
+    note = "Ufullstendig: mangler tall for 6 kommuner: Utsira, Træna og 4 til"
+    incomplete = NATIONAL_ROW.assign(flag=["ufullstendig"], note=[note])
+    text = caption(view(national_rows=incomplete), "value", official=False)
+    assert f"Landet: 12,5 %. Landstallet er ikke fullstendig: {note}." in text
+    plain = NATIONAL_ROW.assign(flag=[None], note=[None])
+    assert "fullstendig" not in caption(view(national_rows=plain), "value", official=False)

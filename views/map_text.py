@@ -80,6 +80,8 @@ def caption(view: SliceView, color_by: str, official: bool) -> str:
         )
     else:
         colour = f"Mørkere blå er høyere verdi. Landet: {with_unit(national, indicator)}."
+    if view.national_note and not math.isnan(national):
+        colour += f" Landstallet er ikke fullstendig: {view.national_note}."
     return (
         f"{what} {colour} Grå: skjult (prikket) eller mangler. "
         f"{LEVEL_WORDS[chosen.level].click_hint} "

@@ -39,6 +39,16 @@ class SliceView:
     national_rows: pd.DataFrame = field(compare=False)
     national: float
 
+    @property
+    def national_note(self) -> str | None:
+        """Why the national value is not a plain sum (it lacks some kommuner, or holds
+        estimated parts), in the store's words; None for a plain national value."""
+        rows = self.national_rows
+        if "flag" not in rows:
+            return None
+        flagged = rows[rows["flag"].notna() & rows["value"].notna()]
+        return str(flagged["note"].iloc[0]) if not flagged.empty else None
+
 
 def national_value(national_rows: pd.DataFrame) -> float:
     """The national value; NaN when there is none, so every area is then "not tested"."""
