@@ -143,17 +143,24 @@ def stored_slice_sources(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         held = pd.DataFrame(conn.execute(statement).all(), columns=["indicator_id", "year"])
     frame = held.merge(slice_sources(engine), how="left", on=["indicator_id", "year"])
-    missing = frame["label"].isna()
     frame["source_id"] = frame["source_id"].astype("Int64")
-    if missing.any():
-        fallback = fallback_source(store.get_meta(engine))
-        for column in ("kind", "label", "synthetic", "licence", "detail"):
-            frame[column] = [
-                getattr(fallback, column) if gap else value
-                for gap, value in zip(missing, frame[column], strict=True)
-            ]
-        frame["synthetic"] = frame["synthetic"].astype(bool)
+    if frame["label"].isna().any():
+        frame = with_fallback(frame, fallback_source(store.get_meta(engine)))
     return frame[SLICE_SOURCE_COLUMNS]
+
+
+def with_fallback(frame: pd.DataFrame, fallback: Source) -> pd.DataFrame:
+    """Rows of slice_sources with ``fallback`` where no source was recorded (a store
+    written before sources were)."""
+    frame = frame.copy()
+    missing = frame["label"].isna()
+    for column in ("kind", "label", "synthetic", "licence", "detail"):
+        frame[column] = [
+            getattr(fallback, column) if gap else value
+            for gap, value in zip(missing, frame[column], strict=True)
+        ]
+    frame["synthetic"] = frame["synthetic"].astype(bool)
+    return frame
 
 
 def year_span(years: list[int]) -> str:

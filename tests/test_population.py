@@ -27,6 +27,7 @@ from data.population import (
 from data.queries import fetch_observations
 from data.readers import read_source_table
 from indicators.catalogue import load_catalogue
+from tests.test_aggregation import cells as tidy_cells
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
 
 
@@ -223,23 +224,14 @@ def test_rates_without_denominator_get_the_population(empty_engine):
     catalogue = load_catalogue()
     assert catalogue["akuttinnleggelser_80"].measure == "rate"
     assert catalogue["akuttinnleggelser_80"].age_group == "80 år og eldre"
-    cells = pd.DataFrame(
+    cells = tidy_cells(
         [
             ("kad_bruk", "3101", 2021, "alle", "alle", 100.0, None),
             ("akuttinnleggelser_80", "NO", 2021, "kvinner", "alle", 900.0, None),
             ("akuttinnleggelser_80", "3101", 2020, "alle", "alle", 9.0, None),
             ("kad_bruk", "3101", 2021, "menn", "alle", 50.0, 123.0),
             ("kad_bruk", "3101", 2021, "menn", "alle", None, None),
-        ],
-        columns=[
-            "indicator_id",
-            "area_code",
-            "year",
-            "sex",
-            "age_band",
-            "numerator",
-            "denominator",
-        ],
+        ]
     )
     filled = population_denominators(empty_engine, cells, catalogue)
     halden = people.loc[people["kommune_code"] == "3101", "persons"].sum()

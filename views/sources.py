@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data.provenance import SLICE_SOURCE_COLUMNS, Source, SourceKind, describe_sources
+from data.provenance import (
+    SLICE_SOURCE_COLUMNS,
+    Source,
+    SourceKind,
+    describe_sources,
+    with_fallback,
+)
 from indicators.catalogue import Indicator
 
 # Above this many synthetic indicators in a mixed view, the notice names the real ones instead.
@@ -43,14 +49,7 @@ def shown_sources(shown: Slices, sources: pd.DataFrame, fallback: Source) -> pd.
         list(dict.fromkeys((str(i), int(y)) for i, y in shown)), columns=["indicator_id", "year"]
     )
     frame = wanted.merge(sources, how="left", on=["indicator_id", "year"])
-    missing = frame["label"].isna()
-    for column in ("kind", "label", "synthetic", "licence", "detail"):
-        frame[column] = [
-            getattr(fallback, column) if gap else value
-            for gap, value in zip(missing, frame[column], strict=True)
-        ]
-    frame["synthetic"] = frame["synthetic"].astype(bool)
-    return frame[SLICE_SOURCE_COLUMNS]
+    return with_fallback(frame, fallback)[SLICE_SOURCE_COLUMNS]
 
 
 def provenance(shown: Slices, sources: pd.DataFrame, fallback: Source) -> Provenance:
