@@ -114,8 +114,10 @@ NATURE = {
 
 
 def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
+    from data.population import population_summary
     from data.provenance import describe_sources, stored_slice_sources, year_span
     from data.queries import import_history, store_summary
+    from data.tidy import thousands
 
     engine = store.get_engine(settings.db_url, create=False)
     meta = store.get_meta(engine)
@@ -141,6 +143,11 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"  {indicator_id}: {year_span([int(y) for y in rows['year']])}, {nature}, "
             f"kilde {describe_sources(rows)}"
+        )
+    for row in population_summary(engine).itertuples():
+        print(
+            f"Folketall {row.year}: {row.kommuner} kommuner, {thousands(round(row.persons))} "
+            f"innbyggere, kilde {row.label}"
         )
     history = import_history(engine, limit=5)
     for row in history.itertuples():

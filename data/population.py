@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, distinct, func, select
 
 from data import schema, store
 from data.provenance import Source, SourceKind, file_source, record_source
@@ -332,3 +332,22 @@ def _stored_population(engine: Engine, years: list[int]) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(statement).all()
     return pd.DataFrame(rows, columns=["year", "kommune_code", "sex", "age", "persons"])
+
+
+def population_summary(engine: Engine) -> pd.DataFrame:
+    """Per year loaded: kommuner, persons and the source's label (for ``data info``)."""
+    p, sources = schema.population, schema.sources
+    statement = (
+        select(
+            p.c.year,
+            func.count(distinct(p.c.kommune_code)),
+            func.sum(p.c.persons),
+            func.max(sources.c.label),
+        )
+        .join(sources, sources.c.id == p.c.source_id)
+        .group_by(p.c.year)
+        .order_by(p.c.year)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return pd.DataFrame(rows, columns=["year", "kommuner", "persons", "label"])

@@ -26,6 +26,7 @@ from data.population import (
 )
 from data.queries import fetch_observations
 from data.readers import read_source_table
+from data.tidy import thousands
 from indicators.catalogue import load_catalogue
 from tests.test_aggregation import cells as tidy_cells
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv
@@ -194,8 +195,13 @@ def test_bad_file_names_cell_and_changes_nothing(shared_dir: Path, tmp_path: Pat
     assert sources(engine)["label"].tolist() == ["SSB, tabell 07459 (named.csv)"]
 
 
-def test_open_population_loads_with_its_source(empty_engine):
+def test_open_population_loads_with_its_source(empty_engine, capsys):
     assert load_open_population(empty_engine) == 75_684
+    assert main(["info", "--db", str(empty_engine.url)]) == 0
+    line = (
+        f"Folketall 2021: 357 kommuner, {thousands(5_391_369)} innbyggere, kilde SSB, tabell 07459"
+    )
+    assert line in capsys.readouterr().out
     rows = stored(empty_engine)
     assert rows["persons"].sum() == 5_391_369 and set(rows["year"]) == {2021}
     source = sources(empty_engine).iloc[0]
