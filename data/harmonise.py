@@ -559,3 +559,37 @@ def code_2024(code: str, year: int) -> str:
     or a split kommune)."""
     found = successors(code, year) if code in kommune_codes() else ()
     return found[0].code_2024 if len(found) == 1 else code
+
+
+LAST_TABLE_YEAR = 2023  # the change table's last year; 2024 codes are their own after it
+
+
+def _in_use(code: str, year: int) -> bool:
+    """Whether a kommune code was the kommune's own number in that year."""
+    return code in codes_2024() if year > LAST_TABLE_YEAR else year in _years_of().get(code, ())
+
+
+def counted_twice(cells: pd.DataFrame) -> pd.Series:
+    """Per row, why its kommune would be counted twice, or "": a row in another structure's
+    number (1508 for 2022) for a 2024 kommune the same slice also gives in the year's own
+    numbers (1507), as a file that mixes two downloads would."""
+    kommune = cells["area_code"].isin(kommune_codes()) & cells["year"].notna()
+    reasons = pd.Series("", index=cells.index)
+    if not kommune.any():
+        return reasons
+    rows = cells.loc[kommune, [*OBSERVATION_KEY]].astype({"area_code": str, "year": int})
+    pairs = rows[["area_code", "year"]].drop_duplicates()
+    keys = list(pairs.itertuples(index=False, name=None))
+    pairs["in_use"] = [_in_use(code, year) for code, year in keys]
+    pairs["target"] = [[s.code_2024 for s in successors(code, year)] for code, year in keys]
+    rows = rows.reset_index().merge(pairs, on=["area_code", "year"]).explode("target")
+    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
+    own = rows[rows["in_use"]].groupby([*slice_keys, "target"])["area_code"].first()
+    other = rows[~rows["in_use"]].join(own.rename("own_code"), on=[*slice_keys, "target"])
+    other = other[other["own_code"].notna()].drop_duplicates("index")
+    reasons[other["index"].to_numpy()] = [
+        f"kommunenummer {code} gjaldt ikke i {year}, og filen gir samme kommune for {year} som "
+        f"{own_code}: tallene ville blitt talt to ganger"
+        for code, year, own_code in other[["area_code", "year", "own_code"]].itertuples(index=False)
+    ]
+    return reasons

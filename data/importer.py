@@ -30,7 +30,7 @@ from sqlalchemy import Engine, func, select
 from data import schema, store
 from data.cube import build_cube
 from data.export_about import JUDGEMENT_COLUMN, SOURCE_COLUMN
-from data.harmonise import code_2024, kommune_codes
+from data.harmonise import code_2024, counted_twice, kommune_codes
 from data.population import population_denominators
 from data.provenance import Source, assign_slices, file_source, record_source
 from data.readers import SourceFileError, looks_like_source_table, read_source_table
@@ -512,6 +512,12 @@ def _check_duplicates(clean: pd.DataFrame, errors: _Errors) -> None:
     errors.add(duplicated & ~clean.index.isin(first.index), "area_code", reasons)
 
 
+def _check_structures(clean: pd.DataFrame, errors: _Errors) -> None:
+    """A kommune given in two structures' numbers for one year would be counted twice."""
+    reasons = counted_twice(clean)
+    errors.add(reasons != "", "area_code", reasons)
+
+
 def _file_hash(path: Path) -> str:
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
@@ -537,6 +543,7 @@ def _read_valid_rows(path: Path) -> tuple[pd.DataFrame, list[RowError], int]:
     clean = pd.concat(pieces, ignore_index=True)
     duplicates = _Errors(first_row)
     _check_duplicates(clean, duplicates)
+    _check_structures(clean, duplicates)
     return clean, _in_file_order(errors + duplicates.items), rows_in
 
 
@@ -557,6 +564,7 @@ def _read_source_rows(
     clean, errors = _validate(rows.frame.drop(columns="row"), first_row=0)
     duplicates = _Errors(0)
     _check_duplicates(clean, duplicates)
+    _check_structures(clean, duplicates)
     lines = rows.frame["row"].to_numpy()
     errors = [RowError(int(lines[e.row]), e.column, e.reason) for e in errors + duplicates.items]
     return clean, _in_file_order(errors), len(rows.frame)

@@ -398,3 +398,23 @@ def test_a_statbank_download_with_2019_codes_keeps_its_national_total(
         assert narvik["flag"] == Flag.ESTIMATED and narvik["numerator"] > 0
     else:
         assert pd.isna(narvik["value"]) and narvik["note"] == SPLIT_NOTE
+
+
+def test_a_kommune_in_two_structures_for_one_year_is_refused(empty_engine, tmp_path):
+    """1507 was Ålesund's number in 2022 and 1508 only from 2024: both in a 2022 file would
+    count Ålesund twice. A 2022 file in 2024 numbers alone is fine."""
+    header = "indicator_id,area_code,year,numerator,denominator\n"
+    mixed = tmp_path / "blandet.csv"
+    mixed.write_text(
+        header + f"{SHARE},1507,2022,10,100\n{SHARE},1508,2022,8,90\n{SHARE},0301,2022,5,50\n",
+        encoding="utf-8",
+    )
+    refused = import_file(empty_engine, mixed)
+    assert refused.outcome == "avvist"
+    assert refused.error_lines() == [
+        "blandet.csv, rad 3, kolonne area_code: kommunenummer 1508 gjaldt ikke i 2022, og filen "
+        "gir samme kommune for 2022 som 1507: tallene ville blitt talt to ganger"
+    ]
+    today = tmp_path / "2024-nummer.csv"
+    today.write_text(header + f"{SHARE},1508,2022,8,90\n{SHARE},1580,2022,2,10\n", encoding="utf-8")
+    assert import_file(empty_engine, today).outcome == "importert"
