@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from data.tidy import NOT_PUBLISHED, ZERO_SYMBOLS
+
 REGION, YEAR, CONTENTS, SEX, AGE = "region", "year", "contents", "sex", "age"
 
-# SSB's symbols for a cell without a number: ":" confidential, ".." not available, "..." not yet
-# available, "." not applicable, "-" nil. The number is NaN; the symbol says why.
-SYMBOLS = frozenset({":", "..", "...", ".", "-"})
+# SSB's symbols for a cell without a number, as the tidy format knows them (":" confidential,
+# ".." not available, "." not applicable, "-" nil), plus "..." not yet available, which only
+# source tables carry. The number is NaN; the symbol says why.
+SYMBOLS = frozenset({*NOT_PUBLISHED, *ZERO_SYMBOLS, "..."})
 
 _ALIASES = {
     REGION: {"region", "geo", "kommune", "kokkommuneregion0000", "kokfylkesregion0000"},
