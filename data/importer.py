@@ -12,7 +12,6 @@ then built one indicator at a time, once to compare with the store and once to w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -32,7 +31,7 @@ from data.cube import build_cube
 from data.export_about import JUDGEMENT_COLUMN, SOURCE_COLUMN
 from data.harmonise import code_2024, counted_twice, kommune_codes
 from data.population import population_denominators
-from data.provenance import Source, assign_slices, file_source, record_source
+from data.provenance import Source, assign_slices, file_sha256, file_source, record_source
 from data.readers import SourceFileError, looks_like_source_table, read_source_table
 from data.recipes import RecipeError, choose_recipe, tidy_rows
 from data.settings import DEFAULT_DB_FILE
@@ -518,11 +517,6 @@ def _check_structures(clean: pd.DataFrame, errors: _Errors) -> None:
     errors.add(reasons != "", "area_code", reasons)
 
 
-def _file_hash(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
-
-
 def _read_valid_rows(path: Path) -> tuple[pd.DataFrame, list[RowError], int]:
     """Every row checked, a piece of the file at a time; the clean rows, the errors in file
     order and the number of rows read."""
@@ -834,7 +828,7 @@ def import_file(
     attempt = _Attempt(path.name, rejection_log_path(engine, rejection_log))
     clock = time.perf_counter()
     try:
-        attempt.digest = _file_hash(path)
+        attempt.digest = file_sha256(path)
         progress(f"Leser og kontrollerer {path.name} …")
         if looks_like_source_table(path):
             clean, errors, rows_in = _read_source_rows(path, indicator_id, progress)

@@ -15,7 +15,6 @@ rows are the sums of kommuner and are left out so nothing counts twice.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, distinct, func, select
 
 from data import schema, store
-from data.provenance import Source, SourceKind, file_source, record_source
+from data.provenance import Source, SourceKind, file_sha256, file_source, record_source
 from data.readers import SourceFileError, SourceTable, read_source_table, region_area
 from data.readers.table import AGE, CONTENTS, REGION, SEX, YEAR
 from data.tidy import thousands
@@ -225,8 +224,7 @@ def load_population_file(engine: Engine, path: Path) -> list[YearLoaded]:
     path = Path(path)
     table = read_source_table(path)
     rows, summary = population_rows(table, path.name)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    plain = file_source(path.name, sha256, datetime.now(UTC))
+    plain = file_source(path.name, file_sha256(path), datetime.now(UTC))
     source = replace(
         plain,
         label=f"SSB, tabell {table.table_id or '07459'} ({path.name})",

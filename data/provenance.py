@@ -7,10 +7,12 @@ it, in the same transaction, so a number is never in the store without its sourc
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, tuple_
@@ -43,6 +45,12 @@ def demo_source(seed: int, built_at: datetime) -> Source:
     """The demo generator's numbers: synthetic, with the seed that reproduces them."""
     detail = {"seed": seed, "built_at": built_at.isoformat(timespec="seconds")}
     return Source(SourceKind.DEMO, DEMO_LABEL, synthetic=True, detail=detail)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's sha256, read a block at a time (an import may be gigabytes)."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def file_source(file_name: str, sha256: str, imported_at: datetime) -> Source:
