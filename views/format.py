@@ -36,10 +36,23 @@ def interval(low: float | None, high: float | None, indicator: Indicator) -> str
     return f"{number(low, indicator.decimals)}–{number(high, indicator.decimals)}"
 
 
+MILLION = 1_000_000
+
+
+def kroner(value: float) -> str:
+    """A sum a reader takes in at a glance: '45 000 kr' under a million (a small kommune's
+    payment would read '0,0 mill. kr'), '1,2 mill. kr' from a million on."""
+    if math.isnan(value):
+        return "–"
+    if abs(value) < MILLION:
+        return f"{number(value, 0)} kr"
+    return f"{number(value / MILLION, 1)} mill. kr"
+
+
 def display_value(value: float, indicator: Indicator) -> str:
-    """Short enough for a table cell: kroner in millions, per cent with its sign."""
-    if indicator.unit == "kroner" and not math.isnan(value):
-        return f"{number(value / 1e6, 1)} mill. kr"
+    """Short enough for a table cell: large kroner sums in millions, per cent with its sign."""
+    if indicator.unit == "kroner":
+        return kroner(value)
     if indicator.unit == "%":
         return with_unit(value, indicator)
     return number(value, indicator.decimals)
