@@ -11,12 +11,21 @@ import math
 import pandas as pd
 
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.periods import display_period
 from indicators.stats import JUDGEMENT_LABELS
-from views.format import display_value, interval
+from indicators.trend import TrendDirection
+from views.barometer import TREND_LABELS, TREND_MEANING_WORDS, TREND_NOT_TESTED
+from views.format import display_value, interval, number
 from views.sources import FLAG_MARK
 from views.theme import AREA_COLOURS, JUDGEMENT_COLOURS, JUDGEMENT_SYMBOLS, NATIONAL_COLOUR
 
-TREND_ARROWS = {"bedre": "↗", "verre": "↘", "økende": "↗", "synkende": "↘", "stabil": "→"}
+TREND_ARROWS = {
+    TrendDirection.INCREASING: "↗",
+    TrendDirection.DECREASING: "↘",
+    TrendDirection.NO_CHANGE: "→",
+}
+STANDARDISED_TEXT = "aldersstandardisert"
+CRUDE_TEXT = "rå rate"
 SUPPRESSED_TEXT = "Skjult"
 SUPPRESSED_NOTE = "av personvernhensyn"
 MISSING_TEXT = "Mangler"
@@ -135,19 +144,44 @@ def _judgement_cell(row: pd.Series) -> str:
 
 
 def _trend_cell(row: pd.Series) -> str:
+    """The sparkline and the tested trend, on the colour of what the change means (better,
+    worse, higher, lower or no certain change), with the meaning in the tooltip."""
     trend = row["trend"]
-    words = "for få år" if pd.isna(trend) else f"{TREND_ARROWS[trend]} {trend}"
-    return f'{sparkline_img(row)}<span class="baro-trend">{words}</span>'
+    if pd.isna(trend):
+        note = html.escape(str(row["trend_note"]))
+        words = f'<span class="baro-trend" title="{note}">{TREND_NOT_TESTED}</span>'
+    else:
+        meaning = row["trend_meaning"]
+        colour = JUDGEMENT_COLOURS[meaning]
+        label = TREND_LABELS[trend]
+        word = TREND_MEANING_WORDS.get(meaning)
+        shown = f"{label} ({word})" if word else label
+        p_value = "p < 0,001" if row["trend_p"] < 0.001 else f"p = {number(row['trend_p'], 3)}"
+        title = html.escape(f"{shown} de siste fem enkeltårene; testet på 99,8 %-nivå, {p_value}")
+        words = (
+            f'<span class="baro-trend"><span class="baro-trend-badge" title="{title}" '
+            f'style="background:{colour};color:{_text_colour(colour)}">'
+            f"{TREND_ARROWS[trend]} {shown}</span></span>"
+        )
+    return f"{sparkline_img(row)}{words}"
+
+
+def _row_label(row: pd.Series, indicator: Indicator) -> str:
+    """The line under the title: unit, year or pooled period, and which rate is shown."""
+    parts = [] if indicator.unit in ("%", "kroner") else [indicator.unit]
+    if isinstance(row["period"], str):
+        parts.append(display_period(row["period"]))
+    if indicator.standardised:
+        parts.append(STANDARDISED_TEXT if row["standardised"] else CRUDE_TEXT)
+    return html.escape(" · ".join(parts))
 
 
 def _row_html(row: pd.Series, indicator: Indicator) -> str:
-    unit = "" if indicator.unit in ("%", "kroner") else f"{html.escape(indicator.unit)} · "
-    year = "" if pd.isna(row["year"]) else str(row["year"])
     return (
         "<tr>"
         f'<th scope="row"><span class="baro-title" title="{html.escape(indicator.title)}">'
         f"{html.escape(row['title'])}</span>"
-        f'<span class="baro-sub">{unit}{year}</span></th>'
+        f'<span class="baro-sub">{_row_label(row, indicator)}</span></th>'
         f"<td>{_value_cell(row, indicator)}</td>"
         f'<td><span class="baro-national">{display_value(row["national"], indicator)}</span></td>'
         f"<td>{_judgement_cell(row)}</td>"
@@ -171,6 +205,8 @@ BAROMETER_CSS = """
   border:1px solid #5A5A5A; font-weight:600; font-size:0.95em; line-height:1.25;}
 .baro .baro-spark {width:100%; max-width:160px; height:40px; display:block;}
 .baro .baro-trend {display:block; font-size:0.85em; color:#333;}
+.baro .baro-trend-badge {display:inline-block; padding:0 0.45em; border-radius:1em;
+  border:1px solid #5A5A5A; font-weight:600; line-height:1.3;}
 .baro-big {font-size:1.45rem;}
 .baro-big .baro-spark {max-width:220px; height:52px;}
 .baro-compact {font-size:0.9rem;}

@@ -1,43 +1,64 @@
-"""The barometer: every indicator for one area against the national value of its latest year,
-with the direction of the last five years and the values a sparkline draws.
+"""The barometer: every indicator for one area against the national value of its latest year
+or pooled period, with the tested trend of the last five years and the values a sparkline
+draws.
 
 ``barometer_table`` is pure pandas, so it is tested on a hand-made profile; the app draws it
 as an HTML table (``ui.barometer_html``) and the meeting pack as slides.
+
+Fair comparison for small kommuner: count-based indicators can be read over pooled periods
+(3 or 5 years, ``Indicator.pooled_years``), each judged against the national value of the same
+period, and a kommune whose single years hide or leave untested more than a quarter of those
+indicators gets the pooled periods by default (``default_period``). Standardised indicators
+show the age-standardised rate unless the crude one is asked for.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from itertools import combinations, pairwise
 
-import numpy as np
 import pandas as pd
 
 from geo.areas import NATIONAL_CODE
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
+from indicators.periods import period_label
 from indicators.stats import JUDGEMENT_LABELS
-from indicators.vocabulary import DIFFERENCE_MEANS, Judgement
+from indicators.trend import (
+    NOT_TESTABLE,
+    POINTS,
+    TrendDirection,
+    TrendResult,
+    trend_meaning,
+    trend_test,
+)
+from indicators.vocabulary import Judgement, Measure
 from views.judgement import judgements
 from views.source import Source
 from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
 
-TREND_YEARS = 5  # the trend is read over the last five years, as in the FHI barometer
 # The sparkline shows the store's last ten years: enough to see a direction, few enough to
 # read at sparkline size, and over 16 years it cuts what a barometer view fetches by a third. An
 # indicator with no value in those years shows as missing rather than with an old value.
 SPARK_YEARS = 10
-TREND_MIN_POINTS = 3  # fewer points than this say nothing about a direction
-# A fitted change smaller than this share of the level counts as stable, so that the small
-# year-to-year noise of small areas is not read as improvement or decline.
-TREND_THRESHOLD = 0.05
-STABLE = "stabil"
-# A rising or falling trend in the words of what it means under the indicator's polarity.
-TREND_WORDS = {
-    Judgement.BETTER: "bedre",
-    Judgement.WORSE: "verre",
-    Judgement.HIGHER: "økende",
-    Judgement.LOWER: "synkende",
+# The trend test's result in words; its colour comes from what the change means under the
+# indicator's polarity (``indicators.trend.trend_meaning``).
+TREND_LABELS = {
+    TrendDirection.INCREASING: "Økende",
+    TrendDirection.DECREASING: "Synkende",
+    TrendDirection.NO_CHANGE: "Ingen sikker endring",
 }
+TREND_NOT_TESTED = "Ikke testet"
+# What a significant change means, beside the word, so colour is never the only cue.
+TREND_MEANING_WORDS = {Judgement.BETTER: "bedre", Judgement.WORSE: "verre"}
+# Why a trend was not tested: the test needs counts, and counts for each of the five years.
+TREND_NO_COUNTS = "Trenden testes bare for andeler og rater, som bygger på antall."
+TREND_TOO_FEW = (
+    "Trenden testes bare når antallet er publisert for hvert av de fem siste enkeltårene."
+)
+# Pooled periods by default when more than this share of the indicators that can be pooled
+# would be hidden or not tested in single years.
+POOLED_WHEN_HIDDEN = 0.25
 # Headline figures on the landing page: waiting bed-days, their cost and the GP shortage.
 HEADLINE_INDICATORS = (
     "utskrivningsklare_somatikk_dogn",
@@ -57,6 +78,9 @@ COLUMNS = [
     "unit",
     "polarity",
     "year",
+    "period",
+    "period_years",
+    "standardised",
     "value",
     "ci_low",
     "ci_high",
@@ -74,27 +98,23 @@ COLUMNS = [
     "spark",
     "spark_national",
     "trend",
+    "trend_meaning",
+    "trend_p",
+    "trend_note",
 ]
 
 
-def trend_direction(years: list[int], values: list[float], polarity: str) -> str | None:
-    """Direction of the last five years, read through polarity ('bedre'/'verre'/'stabil';
-    'økende'/'synkende' when neither direction is better); None with too few values."""
-    points = [(y, v) for y, v in zip(years, values, strict=True) if not math.isnan(v) and y > 0]
-    if points:
-        last = max(y for y, _ in points)
-        points = [(y, v) for y, v in points if y > last - TREND_YEARS]
-    if len(points) < TREND_MIN_POINTS:
-        return None
-    x, y = np.array(points, dtype=float).T
-    level = abs(y.mean())
-    if level == 0:
-        return STABLE
-    change = np.polyfit(x, y, 1)[0] * (x.max() - x.min()) / level
-    if abs(change) < TREND_THRESHOLD:
-        return STABLE
-    if_up, if_down = DIFFERENCE_MEANS[polarity]
-    return TREND_WORDS[if_up if change > 0 else if_down]
+def recent_trend(rows: pd.DataFrame, indicator: Indicator, last_year: int | None) -> TrendResult:
+    """The trend test over the area's five single years up to ``last_year``, on their counts.
+
+    Always single years, even when the barometer shows pooled periods: overlapping periods
+    share their years, and a test on them would find trends that are not there. A year that
+    is missing or suppressed among the five leaves the trend untested."""
+    if indicator.measure not in (Measure.SHARE, Measure.RATE) or last_year is None:
+        return NOT_TESTABLE
+    years = list(range(last_year - POINTS + 1, last_year + 1))
+    counts = rows.set_index("year").reindex(years)
+    return trend_test(years, counts["numerator"], counts["denominator"], indicator.measure)
 
 
 def _latest_year(area_rows: pd.DataFrame, national_rows: pd.DataFrame) -> int | None:
@@ -111,25 +131,48 @@ def _text(latest: pd.Series | None, column: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _shows_standardised(indicator: Indicator, latest: pd.Series | None, wanted: bool) -> bool:
+    """The standardised rate where it is wanted and there is one; a row whose age bands are
+    partly suppressed has only the crude rate, and says so."""
+    if not (wanted and indicator.standardised):
+        return False
+    return latest is None or bool(latest["suppressed"]) or not pd.isna(latest["std_value"])
+
+
 def _indicator_row(
-    indicator: Indicator, group: PatientGroup, area_rows: pd.DataFrame, national_rows: pd.DataFrame
+    indicator: Indicator,
+    group: PatientGroup,
+    area_rows: pd.DataFrame,
+    national_rows: pd.DataFrame,
+    single_years: pd.DataFrame,
+    period_years: int,
+    standardised: bool,
 ) -> dict:
     area_by_year = area_rows.set_index("year")
-    national_by_year = national_rows.set_index("year")["value"]
     year = _latest_year(area_rows, national_rows)
     latest = area_by_year.loc[year] if year in area_by_year.index else None
+    shows_std = _shows_standardised(indicator, latest, standardised)
+    value_column, low_column, high_column = (
+        ("std_value", "std_ci_low", "std_ci_high") if shows_std else ("value", "ci_low", "ci_high")
+    )
+    national_by_year = national_rows.set_index("year")[value_column]
     suppressed = bool(latest is not None and latest["suppressed"])
     denominator = math.nan if latest is None else float(latest["denominator"])
     value, low, high = (
         (math.nan,) * 3
         if latest is None or suppressed
-        else (float(latest["value"]), float(latest["ci_low"]), float(latest["ci_high"]))
+        else (float(latest[value_column]), float(latest[low_column]), float(latest[high_column]))
     )
     national = float(national_by_year.get(year, math.nan))
     latest_value = pd.DataFrame({"value": [value], "ci_low": [low], "ci_high": [high]})
     judgement = judgements(latest_value, indicator, national).iloc[0]
     years = sorted(set(area_by_year.index) | set(national_by_year.index))
-    spark = [float(area_by_year["value"].get(y, math.nan)) for y in years]
+    spark = [float(area_by_year[value_column].get(y, math.nan)) for y in years]
+    trend = recent_trend(single_years, indicator, _latest_year(single_years, national_rows))
+    trend_note = None
+    if trend.direction is None:
+        counts = indicator.measure in (Measure.SHARE, Measure.RATE)
+        trend_note = TREND_TOO_FEW if counts else TREND_NO_COUNTS
     return {
         "indicator_id": indicator.id,
         "group_id": group.id,
@@ -138,6 +181,9 @@ def _indicator_row(
         "unit": indicator.unit,
         "polarity": indicator.polarity,
         "year": year,
+        "period": None if year is None else period_label(year, period_years),
+        "period_years": period_years,
+        "standardised": shows_std,
         "value": value,
         "ci_low": low,
         "ci_high": high,
@@ -154,30 +200,53 @@ def _indicator_row(
         "spark_years": [int(y) for y in years],
         "spark": spark,
         "spark_national": [float(national_by_year.get(y, math.nan)) for y in years],
-        "trend": trend_direction(years, spark, indicator.polarity),
+        "trend": trend.direction,
+        "trend_meaning": trend_meaning(trend.direction, indicator.polarity),
+        "trend_p": trend.p_value,
+        "trend_note": trend_note,
+    }
+
+
+def _by_area(profile: pd.DataFrame) -> dict[str, dict[str, pd.DataFrame]]:
+    return {
+        code: dict(tuple(rows.groupby("indicator_id")))
+        for code, rows in profile.groupby("area_code")
     }
 
 
 def barometer_table(
-    profile: pd.DataFrame, area_code: str, catalogue: dict[str, Indicator]
+    profile: pd.DataFrame,
+    area_code: str,
+    catalogue: dict[str, Indicator],
+    pooled_profile: pd.DataFrame | None = None,
+    standardised: bool = True,
 ) -> pd.DataFrame:
     """One row per indicator in catalogue order: the area's latest value against the national
-    value of the same year, the judgement, and the values over the years for a sparkline."""
+    value of the same year, the judgement, the trend and the values for a sparkline.
+
+    ``profile`` holds single years. With ``pooled_profile``, indicators that pool read their
+    value, national value and sparkline from its periods instead; the trend always comes
+    from the single years. ``standardised`` shows age-standardised rates where there are."""
     groups = {group.id: group for group in patient_groups()}
-    by_area = {
-        code: dict(tuple(rows.groupby("indicator_id")))
-        for code, rows in profile.groupby("area_code")
-    }
+    single = _by_area(profile)
+    pooled = single if pooled_profile is None else _by_area(pooled_profile)
     empty = profile.iloc[0:0]
-    rows = [
-        _indicator_row(
-            indicator,
-            groups[indicator.patient_group],
-            by_area.get(area_code, {}).get(indicator.id, empty),
-            by_area.get(NATIONAL_CODE, {}).get(indicator.id, empty),
+    rows = []
+    for indicator in catalogue.values():
+        length = indicator.pooled_years if pooled_profile is not None else None
+        shown = pooled if length else single
+        area_single = single.get(area_code, {}).get(indicator.id, empty)
+        rows.append(
+            _indicator_row(
+                indicator,
+                groups[indicator.patient_group],
+                shown.get(area_code, {}).get(indicator.id, empty),
+                shown.get(NATIONAL_CODE, {}).get(indicator.id, empty),
+                area_single,
+                length or 1,
+                standardised,
+            )
         )
-        for indicator in catalogue.values()
-    ]
     table = pd.DataFrame(rows, columns=COLUMNS)
     table["year"] = table["year"].astype("Int64")
     return table
@@ -188,19 +257,71 @@ def spark_first_year(last_year: int) -> int:
     return last_year - SPARK_YEARS + 1
 
 
-def area_barometer(source: Source, area_code: str) -> pd.DataFrame:
-    """The barometer table of an area over the store's last SPARK_YEARS years."""
+def area_barometer(
+    source: Source, area_code: str, pooled: bool = False, standardised: bool = True
+) -> pd.DataFrame:
+    """The barometer table of an area over the store's last SPARK_YEARS years, with pooled
+    periods for the indicators that pool when ``pooled``."""
     first_year = spark_first_year(source.summary()["last_year"])
-    profile = source.area_profile([area_code, NATIONAL_CODE], first_year)
-    return barometer_table(profile, area_code, load_catalogue())
+    areas = [area_code, NATIONAL_CODE]
+    profile = source.area_profile(areas, first_year)
+    pooled_profile = source.area_profile(areas, first_year, pooled=True) if pooled else None
+    return barometer_table(profile, area_code, load_catalogue(), pooled_profile, standardised)
+
+
+@dataclass(frozen=True)
+class PeriodDefault:
+    """Whether a barometer starts with pooled periods, and why: of the ``poolable``
+    indicators, ``hidden`` are suppressed, missing or not tested in single years."""
+
+    pooled: bool
+    hidden: int
+    poolable: int
+
+
+def default_period(single_years: pd.DataFrame, catalogue: dict[str, Indicator]) -> PeriodDefault:
+    """Pooled periods when single years hide or leave untested more than POOLED_WHEN_HIDDEN
+    of the indicators that pool: then most of the barometer would be blank, while a
+    kommune whose single years are mostly judged keeps the newest year as it is."""
+    poolable = single_years[
+        single_years["indicator_id"].map(lambda i: bool(catalogue[i].pooled_years))
+    ]
+    hidden = int((poolable["judgement"] == Judgement.NOT_TESTED).sum())
+    return PeriodDefault(hidden > POOLED_WHEN_HIDDEN * len(poolable), hidden, len(poolable))
+
+
+def pooled_lengths(catalogue: dict[str, Indicator]) -> str:
+    """The pooled lengths of the catalogue in words: "3 og 5"."""
+    lengths = sorted({i.pooled_years for i in catalogue.values() if i.pooled_years})
+    words = [str(n) for n in lengths]
+    return " og ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def pooled_default_message(
+    default: PeriodDefault, area_name: str, catalogue: dict[str, Indicator]
+) -> str:
+    """Why the barometer shows pooled periods without being asked to."""
+    return (
+        f"Viser {pooled_lengths(catalogue)} år samlet: med enkeltår ville {default.hidden} av "
+        f"{default.poolable} indikatorer som kan slås sammen over flere år, vært skjult eller "
+        f"ikke testet for {area_name}."
+    )
+
+
+def judged_count(table: pd.DataFrame) -> int:
+    """How many indicators are compared with the national value (not hidden or untested)."""
+    return int((table["judgement"] != Judgement.NOT_TESTED).sum())
 
 
 def shown_slices(table: pd.DataFrame) -> list[tuple[str, int]]:
-    """The indicator-years a barometer shows: each row's years, sparkline included."""
+    """The indicator-years a barometer shows: each row's years, sparkline included, and
+    every year of a pooled period."""
     return [
         (indicator_id, year)
-        for indicator_id, years in zip(table["indicator_id"], table["spark_years"], strict=True)
-        for year in years
+        for indicator_id, years, length in zip(
+            table["indicator_id"], table["spark_years"], table["period_years"], strict=True
+        )
+        for year in sorted({end - k for end in years for k in range(length)})
     ]
 
 
