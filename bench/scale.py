@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, text
 from bench import WORK
 from data import demo, schema, store
 from data.cube import build_cube
-from data.migrations import AREA_INDEX, AREA_INDEX_COVERED, create_area_index
+from data.migrations import AREA_INDEX, AREA_INDEX_COVERED, AREA_INDEX_KEY, create_area_index
 from geo.areas import load_areas
 from indicators.catalogue import Indicator, load_catalogue
 
@@ -42,7 +42,7 @@ META_KEY = "bench_build"
 # Dropped during the bulk load and added back after, by plain SQL: SQLAlchemy's
 # Add/DropConstraint would mark the shared table metadata and leave the constraint out of
 # every CREATE TABLE that follows in the same process.
-UNIQUE_SLICE = "uq_obs_slice"
+UNIQUE_SLICE = "uq_obs_period"
 PARQUET_SCHEMA = pa.schema(
     [
         ("indicator_id", pa.string()),
@@ -50,6 +50,7 @@ PARQUET_SCHEMA = pa.schema(
         ("area_name", pa.string()),
         ("level", pa.string()),
         ("year", pa.int64()),
+        ("period", pa.string()),
         ("sex", pa.string()),
         ("age_band", pa.string()),
         ("numerator", pa.float64()),
@@ -57,6 +58,9 @@ PARQUET_SCHEMA = pa.schema(
         ("value", pa.float64()),
         ("ci_low", pa.float64()),
         ("ci_high", pa.float64()),
+        ("std_value", pa.float64()),
+        ("std_ci_low", pa.float64()),
+        ("std_ci_high", pa.float64()),
         ("suppressed", pa.bool_()),
         ("suppression_reason", pa.string()),
     ]
@@ -212,7 +216,7 @@ def _finish(engine: Engine) -> None:
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
             unique = f"CONSTRAINT {UNIQUE_SLICE} UNIQUE ({_unique_columns()})"
             conn.exec_driver_sql(f"ALTER TABLE observations ADD {unique}")
-        create_area_index(conn, AREA_INDEX_COVERED)
+        create_area_index(conn, AREA_INDEX_COVERED, AREA_INDEX_KEY)
     store.refresh_statistics(engine)
 
 

@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from data.harmonise import KEY, SPLIT_NOTE, Harmonised, describe_lacks, harmonise
-from indicators.aggregation import add_area_aggregates, add_total
+from indicators.aggregation import add_area_aggregates, add_total, pooled_periods
 from indicators.catalogue import Indicator
+from indicators.standard_population import standard_weights
+from indicators.standardise import standardised_rates
 from indicators.stats import compute_values
 from indicators.suppression import ABSENT, INTERNAL, suppress_small_counts
-from indicators.vocabulary import Measure
+from indicators.vocabulary import ALL, Measure
 
 
 def add_values(cells: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
@@ -67,27 +69,45 @@ def build_cube(
     for each kommune an aggregate lacks) take part in the disclosure control and are then
     dropped.
     """
-    cube = add_total(cells, "age_band")
+    cube = add_total(cells.drop(columns="period", errors="ignore"), "age_band")
     cube = add_total(cube, "sex")
     harmonised = harmonise(cube, distribute_splits)
     members = set(harmonised.membership["kommune_code"])
     given = harmonised.cells.loc[~harmonised.cells["area_code"].isin(members), KEY]
     cube = add_area_aggregates(harmonised.cells, harmonised.membership)
     cube = _with_notes(cube, harmonised, given)
+    cube = _with_pooled_periods(cube, catalogue)
     cube = add_values(cube, catalogue)
     zeros = harmonised.absent.assign(numerator=0.0, denominator=0.0, **{INTERNAL: ABSENT})
-    cube = pd.concat([cube, zeros], ignore_index=True)
+    cube = pd.concat([cube, _single_year(zeros)], ignore_index=True)
     thresholds = {i.id: i.suppression_threshold for i in catalogue.values()}
     shares = {i.id for i in catalogue.values() if i.measure == Measure.SHARE}
     cube = suppress_small_counts(cube, thresholds, shares, harmonised.relations)
     if INTERNAL in cube:
         cube = cube[cube[INTERNAL].isna()].drop(columns=INTERNAL)
+    cube = add_standardised(cube, catalogue)
     no_value = harmonised.no_value.assign(suppressed=False, note=SPLIT_NOTE)
-    cube = pd.concat([cube, no_value], ignore_index=True)
+    cube = pd.concat([cube, _single_year(no_value)], ignore_index=True)
     cube["year"] = cube["year"].astype(int)
-    return cube.sort_values(["indicator_id", "year", "area_code", "sex", "age_band"]).reset_index(
-        drop=True
-    )
+    return cube.sort_values(list(SORT_ORDER)).reset_index(drop=True)
+
+
+SORT_ORDER = ("indicator_id", "year", "period", "area_code", "sex", "age_band")
+
+
+def _single_year(cells: pd.DataFrame) -> pd.DataFrame:
+    """``cells`` of single years, with the period each is: its year."""
+    return cells.assign(period=cells["year"].astype(int).astype(str))
+
+
+def _with_pooled_periods(cube: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    """The single years, and the periods pooled from them for every indicator that pools
+    (indicators/aggregation.py). Cells kept only for the identities are not pooled."""
+    cube = _single_year(cube)
+    lengths = {i.id: i.pooled_years for i in catalogue.values() if i.pooled_years}
+    published = cube[cube[INTERNAL].isna()] if INTERNAL in cube else cube
+    pooled = pooled_periods(published, lengths)
+    return pd.concat([cube, pooled], ignore_index=True) if len(pooled) else cube
 
 
 def _with_notes(cube: pd.DataFrame, harmonised: Harmonised, given: pd.DataFrame) -> pd.DataFrame:
@@ -123,3 +143,50 @@ def _with_notes(cube: pd.DataFrame, harmonised: Harmonised, given: pd.DataFrame)
     cube = cube.merge(notes, on=KEY, how="left")
     cube["note"] = cube["lack_note"].where(cube["lack_note"].notna(), cube["note"])
     return cube.drop(columns="lack_note")
+
+
+STANDARDISED_COLUMNS = ("std_value", "std_ci_low", "std_ci_high")
+
+
+def add_standardised(cube: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    """The directly age-standardised rate and its CI on each whole-age-group row of a
+    standardised indicator (indicators/standardise.py), from its age bands' published counts.
+
+    Runs after suppression and uses only published cells: where any band of the row's area,
+    period and sex is suppressed, the row gets no standardised rate, since the rate is a sum
+    of the bands weighted by known populations and would narrow the hidden ones.
+    """
+    out = cube.assign(**{column: np.nan for column in STANDARDISED_COLUMNS})
+    keys = ["area_code", "year", "period", "sex"]
+    for indicator in catalogue.values():
+        if not indicator.standardised:
+            continue
+        rows = out[out["indicator_id"] == indicator.id]
+        bands = list(indicator.age_bands)
+        parts = rows[rows["age_band"].isin(bands)].set_index([*keys, "age_band"])
+        counts = parts["numerator"].unstack("age_band").reindex(columns=bands)
+        populations = parts["denominator"].unstack("age_band").reindex(columns=bands)
+        complete = counts.notna().all(axis=1) & (populations > 0).all(axis=1)
+        counts, populations = counts[complete], populations[complete]
+        if counts.empty:
+            continue
+        sexes = counts.index.get_level_values("sex")
+        found = pd.concat(
+            [
+                standardised_rates(
+                    counts[sexes == sex],
+                    populations[sexes == sex],
+                    standard_weights(indicator.age_bands, sex),
+                    indicator.multiplier,
+                )
+                for sex in sexes.unique()
+            ]
+        ).rename(
+            columns=dict(zip(("value", "ci_low", "ci_high"), STANDARDISED_COLUMNS, strict=True))
+        )
+        total = rows.index[rows["age_band"] == ALL]
+        at = pd.MultiIndex.from_frame(out.loc[total, keys])
+        matched = found.reindex(at)
+        for column in STANDARDISED_COLUMNS:
+            out.loc[total, column] = matched[column].to_numpy()
+    return out

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from data import provenance, store
 from data.cube import build_cube
 from geo.areas import kommuner
+from indicators.ages import age_range
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.metadata import fault, load_checked_yaml
 from indicators.vocabulary import ALL, Measure, Sex
@@ -174,15 +175,38 @@ def _calibrated(linear: np.ndarray, weight: np.ndarray, target: float, link: str
 def _cells_frame(
     pops: pd.DataFrame, indicator: Indicator, parameters: DemoParameters
 ) -> pd.DataFrame:
-    """One row per kommune, year, sex and age band, with its base population."""
+    """One row per kommune, year, sex and age band, with its base population: a fixed share
+    of the kommune's population, or for a standardised indicator the kommune's own share in
+    the band (the real age structure, so that standardising has something to correct)."""
     sexes = (Sex.WOMEN, Sex.MEN) if indicator.by_sex else (Sex.ALL,)
     bands = indicator.age_bands or (ALL,)
+    own = _band_shares(indicator, sexes) if indicator.standardised else None
     parts = []
     for sex in sexes:
         for band in bands:
-            share = float(parameters.base[band]) / len(sexes)
+            share = np.full(len(pops), float(parameters.base[band]) / len(sexes))
+            if own is not None:
+                real = pops["area_code"].map(own.get((sex, band), {})).to_numpy(dtype=float)
+                share = np.where(np.isnan(real), share, real)
             parts.append(pops.assign(sex=sex, age_band=band, base=pops["population"] * share))
     return pd.concat(parts, ignore_index=True)
+
+
+def _band_shares(indicator: Indicator, sexes: tuple[str, ...]) -> dict[tuple[str, str], dict]:
+    """Each kommune's share of its population in each sex and age band, from the project's
+    open population table (SSB 07459): {(sex, band): {kommune: share}}."""
+    from data.population import open_population
+
+    table, _ = open_population()
+    totals = table.groupby("kommune_code")["persons"].sum()
+    shares = {}
+    for sex in sexes:
+        rows = table if sex == Sex.ALL else table[table["sex"] == sex]
+        for band in indicator.age_bands:
+            first, last = age_range(band)
+            persons = rows[rows["age"].between(first, last)].groupby("kommune_code")["persons"]
+            shares[(sex, band)] = (persons.sum() / totals).to_dict()
+    return shares
 
 
 def generate_indicator_cells(

@@ -70,7 +70,9 @@ AREA_CODES_TEXT = (
 )
 METHOD_TEXT = (
     "Verdien er beregnet fra summerte tellere og nevnere; 95 % konfidensintervall: Wilson for "
-    "andeler, eksakt Poisson for rater."
+    "andeler, eksakt Poisson for rater. En samlet periode (2022-2024) summerer tellere og "
+    "nevnere over årene og sammenlignes med landet i samme periode. Sammenligningen gjelder "
+    "den ujusterte verdien (value), også der en aldersstandardisert rate er oppgitt."
 )
 _EMPTY_WHEN_HIDDEN = "Tom når tallet er prikket."
 # Each column's Table Schema type, its description, and its allowed values where fixed.
@@ -79,7 +81,13 @@ FIELDS: dict[str, tuple[str, str, list[str] | None]] = {
     "area_code": ("string", AREA_CODES_TEXT, None),
     "area_name": ("string", "Områdets navn.", None),
     "level": ("string", "Nivå: " + ", ".join(LEVELS) + ".", list(LEVELS)),
-    "year": ("integer", "År.", None),
+    "year": ("integer", "År; for en samlet periode det siste året i perioden.", None),
+    "period": (
+        "string",
+        "Perioden tallet gjelder: et år (2024) eller flere år samlet (2022-2024), der tellere "
+        "og nevnere er summert over årene. Små kommuner får slik tall som kan sammenlignes.",
+        None,
+    ),
     "sex": ("string", "Kjønn: alle, kvinner eller menn.", list(Sex)),
     "age_band": (
         "string",
@@ -106,6 +114,24 @@ FIELDS: dict[str, tuple[str, str, list[str] | None]] = {
     "ci_high": (
         "number",
         f"Øvre grense for 95 % konfidensintervall. {_EMPTY_WHEN_HIDDEN}",
+        None,
+    ),
+    "std_value": (
+        "number",
+        "Aldersstandardisert rate (direkte standardisering til Norges befolkning 1.1.2021, "
+        "SSB 07459) for indikatorer som standardiseres, på rader for hele aldersgruppen. Tom "
+        "ellers, og når en av aldersgruppene er prikket.",
+        None,
+    ),
+    "std_ci_low": (
+        "number",
+        "Nedre grense for 95 % konfidensintervall for den aldersstandardiserte raten "
+        "(gammametoden, Fay og Feuer).",
+        None,
+    ),
+    "std_ci_high": (
+        "number",
+        "Øvre grense for 95 % konfidensintervall for den aldersstandardiserte raten.",
         None,
     ),
     "suppressed": ("boolean", "true når tallet er skjult (prikket), ellers false.", None),

@@ -95,9 +95,10 @@ SUFFIX_FORMATS = {".zip": "zip", ".xlsx": "xlsx"}  # any other file name gets pl
 FIXED_XLSX_TIME = b"2000-01-01T00:00:00Z"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _XLSX_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-NUMBER_COLUMNS = ["value", "ci_low", "ci_high"]
+NUMBER_COLUMNS = ["value", "ci_low", "ci_high", "std_value", "std_ci_low", "std_ci_high"]
 COUNT_COLUMNS = ["numerator", "denominator"]
-SLICE = ["indicator_id", "year", "sex", "age_band"]  # the rows judged against one national value
+# The rows judged against one national value.
+SLICE = ["indicator_id", "year", "period", "sex", "age_band"]
 CHUNK_ROWS = 50_000
 SPOOL_BYTES = 32 << 20  # a workbook larger than this is saved on disk before it is copied
 # An Excel sheet holds 1 048 576 rows, the header one of them. openpyxl writes some 11 000

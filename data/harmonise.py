@@ -30,9 +30,9 @@ import pandas as pd
 from geo.areas import aggregate_relations, area_names, kommune_membership
 from geo.recoding import Successor, codes_2024, load_changes, successors
 from indicators.suppression import INTERNAL, UNPUBLISHED
-from indicators.vocabulary import OBSERVATION_KEY, Flag
+from indicators.vocabulary import CELL_KEY, Flag
 
-KEY = list(OBSERVATION_KEY)
+KEY = list(CELL_KEY)
 SLICE = [k for k in KEY if k != "area_code"]
 PART = "+"  # internal code of a successor's part from kommuner that were not split: 1806+
 SPLIT_NOTE = "Kommunen ble delt; tallene kan ikke fordeles"
@@ -577,13 +577,13 @@ def counted_twice(cells: pd.DataFrame) -> pd.Series:
     reasons = pd.Series("", index=cells.index)
     if not kommune.any():
         return reasons
-    rows = cells.loc[kommune, [*OBSERVATION_KEY]].astype({"area_code": str, "year": int})
+    rows = cells.loc[kommune, [*CELL_KEY]].astype({"area_code": str, "year": int})
     pairs = rows[["area_code", "year"]].drop_duplicates()
     keys = list(pairs.itertuples(index=False, name=None))
     pairs["in_use"] = [_in_use(code, year) for code, year in keys]
     pairs["target"] = [[s.code_2024 for s in successors(code, year)] for code, year in keys]
     rows = rows.reset_index().merge(pairs, on=["area_code", "year"]).explode("target")
-    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
+    slice_keys = [k for k in CELL_KEY if k != "area_code"]
     own = rows[rows["in_use"]].groupby([*slice_keys, "target"])["area_code"].first()
     other = rows[~rows["in_use"]].join(own.rename("own_code"), on=[*slice_keys, "target"])
     other = other[other["own_code"].notna()].drop_duplicates("index")

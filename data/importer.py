@@ -32,6 +32,7 @@ from data.export_about import JUDGEMENT_COLUMN, SOURCE_COLUMN
 from data.harmonise import code_2024, counted_twice, kommune_codes
 from data.population import population_denominators
 from data.provenance import Source, assign_slices, file_sha256, file_source, record_source
+from data.queries import period_condition
 from data.readers import SourceFileError, looks_like_source_table, read_source_table
 from data.recipes import RecipeError, choose_recipe, tidy_rows
 from data.settings import DEFAULT_DB_FILE
@@ -48,6 +49,7 @@ from data.tidy import (
 from geo.areas import Level, load_areas
 from geo.recoding import normalise_kommune_code
 from indicators.catalogue import Indicator, load_catalogue
+from indicators.periods import overlapping, parse_period, period_label
 from indicators.protection import InconsistentCounts
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
 
@@ -212,6 +214,7 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
     indicator, unknown_indicator = _check_indicator(table, catalogue, errors)
     area = _check_area(table, errors)
     year = _check_year(table, errors)
+    period = _check_period(table, year, errors)
     sex = _check_sex(table, errors)
     age = _check_age_band(table, indicator, unknown_indicator, catalogue, errors)
     numbers, hidden, reason = _check_numbers(table, indicator, catalogue, errors)
@@ -220,6 +223,7 @@ def _validate(table: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[R
             "indicator_id": indicator.rows(indicator.values),
             "area_code": area,
             "year": year,
+            "period": period,
             "sex": sex,
             "age_band": age,
             "numerator": numbers["numerator"],
@@ -325,6 +329,59 @@ def _check_year(table: pd.DataFrame, errors: _Errors) -> pd.Series:
     reason = f"årstallet må være et helt år fra {FIRST_YEAR} til {this_year}"
     errors.add(year_text.rows(bad), "year", reason)
     return year_text.rows(year_value)
+
+
+def _check_period(table: pd.DataFrame, year: pd.Series, errors: _Errors) -> pd.Series:
+    """The period as "2024" or "2022-2024", ending in the row's year; an empty cell (or no
+    column, as in files from before periods) means the year alone."""
+    period_text = _Text(table, "period")
+    parsed = [_parse_period(text) for text in period_text.values]
+    label = pd.Series([p[0] for p in parsed], dtype=object)
+    last = period_text.rows(pd.Series([p[1] for p in parsed], dtype=float))
+    unreadable = period_text.rows(label.isna() & (period_text.values != ""))
+    errors.add(unreadable, "period", "perioden må være et år (2024) eller en periode (2022-2024)")
+    wrong_end = last.notna() & year.notna() & (last != year)
+    errors.add(wrong_end, "period", "perioden må slutte i radens år (year)")
+    single = year.map(lambda y: str(int(y)) if pd.notna(y) else None)
+    return period_text.rows(label).where(period_text.rows(period_text.values != ""), single)
+
+
+def _parse_period(text: str) -> tuple[str | None, float]:
+    """A period text in its stored form and its last year; (None, NaN) when unreadable, or
+    (None, NaN) too for an empty cell, which the caller reads as the row's year."""
+    if text == "":
+        return None, np.nan
+    try:
+        first, last = parse_period(text)
+    except ValueError:
+        return None, np.nan
+    return period_label(last, last - first + 1), float(last)
+
+
+def _without_pooled_rows(clean: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
+    """A file's rows for pooled periods (an export has them) are computed again from its
+    single years, so they are left out where the file has every year of the period; a
+    pooled row without its single years is refused, since the barometer pools only counts
+    it has, and with the same suppression as its years."""
+    pooled = clean["period"].astype(str) != clean["year"].astype(str)
+    if not pooled.any():
+        return clean
+    have = set(
+        clean.loc[~pooled, ["indicator_id", "year"]]
+        .astype({"indicator_id": str})
+        .itertuples(index=False, name=None)
+    )
+    missing = pd.Series("", index=clean.index)
+    for at, indicator_id, period in clean.loc[pooled, ["indicator_id", "period"]].itertuples():
+        first, last = parse_period(period)
+        lacking = [y for y in range(first, last + 1) if (str(indicator_id), y) not in have]
+        if lacking:
+            missing[at] = (
+                f"perioden {period} er samlet over flere år, og filen mangler enkeltårene "
+                f"{', '.join(map(str, lacking))}: barometeret samler selv fra enkeltårene"
+            )
+    errors.add(missing != "", "period", missing)
+    return clean[~pooled].reset_index(drop=True)
 
 
 def _check_sex(table: pd.DataFrame, errors: _Errors) -> pd.Series:
@@ -538,6 +595,7 @@ def _read_valid_rows(path: Path) -> tuple[pd.DataFrame, list[RowError], int]:
     duplicates = _Errors(first_row)
     _check_duplicates(clean, duplicates)
     _check_structures(clean, duplicates)
+    clean = _without_pooled_rows(clean, duplicates)
     return clean, _in_file_order(errors + duplicates.items), rows_in
 
 
@@ -668,22 +726,36 @@ def _cubes(
 
 
 def _slice_counts(engine: Engine, indicator_id: str, years: list[int]) -> dict[int, int]:
-    """Rows the store holds now for some years of one indicator (a short IN list: one
-    statement per indicator, however many indicator-years a file holds)."""
+    """Single-year rows the store holds now for some years of one indicator (a short IN
+    list: one statement per indicator, however many indicator-years a file holds)."""
     obs = schema.observations
     statement = (
         select(obs.c.year, func.count())
-        .where(obs.c.indicator_id == indicator_id, obs.c.year.in_(years))
+        .where(obs.c.indicator_id == indicator_id, obs.c.year.in_(years), period_condition())
         .group_by(obs.c.year)
     )
     with engine.connect() as conn:
         return {int(year): int(rows) for year, rows in conn.execute(statement)}
 
 
-def _stored_rows(engine: Engine, indicator_id: str, years: list[int]) -> pd.DataFrame:
+def _single_year_rows(cube: pd.DataFrame) -> dict[int, int]:
+    """Rows per year of a cube's single years (its pooled rows are derived from them)."""
+    single = cube.loc[cube["period"] == cube["year"].astype(str), "year"]
+    return {int(year): int(rows) for year, rows in single.value_counts().items()}
+
+
+def _replaced_periods(indicator_id: str, years: list[int]) -> list[str]:
+    """The periods an import of these years replaces: the years themselves, and every pooled
+    period that holds one of them, since its sum changes with it."""
+    length = load_catalogue()[indicator_id].pooled_years
+    pooled = overlapping(years, length) if length else []
+    return [str(y) for y in years] + pooled
+
+
+def _stored_rows(engine: Engine, indicator_id: str, periods: list[str]) -> pd.DataFrame:
     obs = schema.observations
     statement = select(*[obs.c[c] for c in schema.OBSERVATION_COLUMNS]).where(
-        obs.c.indicator_id == indicator_id, obs.c.year.in_(years)
+        obs.c.indicator_id == indicator_id, obs.c.period.in_(periods)
     )
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(statement).all(), columns=schema.OBSERVATION_COLUMNS)
@@ -736,15 +808,16 @@ def _plan(
     changes: list[SliceChange] = []
     unchanged = True
     for indicator_id, cube in _cubes(clean, distribute_splits):
-        after = {int(year): int(rows) for year, rows in cube["year"].value_counts().items()}
+        after = _single_year_rows(cube)
         now = _slice_counts(engine, indicator_id, sorted(after))
         changes += [
             SliceChange(indicator_id, year, now.get(year, 0), after[year]) for year in sorted(after)
         ]
+        periods = _replaced_periods(indicator_id, sorted(after))
         unchanged = (
             unchanged
             and now == after
-            and _same_rows(_stored_rows(engine, indicator_id, sorted(after)), cube)
+            and _same_rows(_stored_rows(engine, indicator_id, periods), cube)
         )
     return changes, unchanged
 
@@ -783,10 +856,11 @@ def _write(
             store.sync_reference_tables(conn)
             replaced: list[tuple[str, int]] = []
             for indicator_id, cube in _cubes(clean, distribute_splits):
-                slices = [(indicator_id, int(y)) for y in cube["year"].unique()]
-                store.delete_slices(conn, slices)
+                years = sorted(_single_year_rows(cube))
+                periods = _replaced_periods(indicator_id, years)
+                store.delete_periods(conn, [(indicator_id, p) for p in periods])
                 written += store.write_observations(conn, cube)
-                replaced += slices
+                replaced += [(indicator_id, y) for y in years]
             origin = source or file_source(attempt.file_name, attempt.digest, attempt.started)
             assign_slices(conn, record_source(conn, origin), replaced)
         conn.execute(

@@ -107,13 +107,16 @@ def create_version_1(conn: Connection) -> None:
 
 
 AREA_INDEX = "ix_obs_area_covering"
-AREA_INDEX_KEY = "area_code, sex, age_band, indicator_id, year"
-# Version 2's covered columns, frozen; version 3 adds flag and note.
+# Version 2's key and covered columns, frozen; version 3 covers flag and note too, version
+# 4 adds the period to the key and covers the standardised rates.
+_KEY_V2 = "area_code, sex, age_band, indicator_id, year"
 _COVERED_V2 = "numerator, denominator, value, ci_low, ci_high, suppressed, suppression_reason"
-AREA_INDEX_COVERED = f"{_COVERED_V2}, flag, note"
+_COVERED_V3 = f"{_COVERED_V2}, flag, note"
+AREA_INDEX_KEY = f"{_KEY_V2}, period"
+AREA_INDEX_COVERED = f"{_COVERED_V3}, std_value, std_ci_low, std_ci_high"
 
 
-def create_area_index(conn: Connection, covered: str = _COVERED_V2) -> None:
+def create_area_index(conn: Connection, covered: str = _COVERED_V2, key: str = _KEY_V2) -> None:
     """One area's rows for every indicator (barometer, time series) read from the index alone.
 
     At national scale those rows are scattered over the table; reading them from the table
@@ -121,9 +124,9 @@ def create_area_index(conn: Connection, covered: str = _COVERED_V2) -> None:
     """
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_obs_area")
     if conn.dialect.name == "postgresql":
-        columns = f"({AREA_INDEX_KEY}) INCLUDE ({covered})"
+        columns = f"({key}) INCLUDE ({covered})"
     else:
-        columns = f"({AREA_INDEX_KEY}, {covered})"
+        columns = f"({key}, {covered})"
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {AREA_INDEX} ON observations {columns}")
 
 
@@ -174,13 +177,63 @@ def add_provenance(conn: Connection) -> None:
         if name not in present:
             conn.exec_driver_sql(f"ALTER TABLE observations ADD COLUMN {name} {kind}")
     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {AREA_INDEX}")
-    create_area_index(conn, AREA_INDEX_COVERED)
+    create_area_index(conn, _COVERED_V3)
+
+
+# Version 4's observations: the period joins the unique key, and standardised rates come
+# beside the crude ones. A unique constraint cannot be changed in place in SQLite, so the
+# table is rebuilt, the same way on both databases.
+_OBSERVATIONS_V4 = """CREATE TABLE observations_v4 (
+        id {serial} NOT NULL,
+        indicator_id VARCHAR(64) NOT NULL,
+        area_code VARCHAR(8) NOT NULL,
+        year INTEGER NOT NULL,
+        period VARCHAR(9) NOT NULL,
+        sex VARCHAR(8) NOT NULL,
+        age_band VARCHAR(16) NOT NULL,
+        numerator FLOAT,
+        denominator FLOAT,
+        value FLOAT,
+        ci_low FLOAT,
+        ci_high FLOAT,
+        std_value FLOAT,
+        std_ci_low FLOAT,
+        std_ci_high FLOAT,
+        suppressed BOOLEAN NOT NULL,
+        suppression_reason TEXT,
+        flag VARCHAR(16),
+        note TEXT,
+        PRIMARY KEY (id),
+        CONSTRAINT uq_obs_period UNIQUE (indicator_id, year, period, sex, age_band, area_code)
+    )"""
+_KEPT_V3 = (
+    "indicator_id, area_code, year, sex, age_band, numerator, denominator, value, ci_low, "
+    "ci_high, suppressed, suppression_reason, flag, note"
+)
+
+
+def add_periods(conn: Connection) -> None:
+    """Pooled periods and standardised rates: every row a store holds is a single year, so
+    its period is its year."""
+    present = {column["name"] for column in inspect(conn).get_columns("observations")}
+    if "period" in present:  # a store that lost its version record has the table already
+        create_area_index(conn, AREA_INDEX_COVERED, AREA_INDEX_KEY)
+        return
+    conn.exec_driver_sql(_OBSERVATIONS_V4.format(**_VERSION_1_TYPES[conn.dialect.name]))
+    conn.exec_driver_sql(
+        f"INSERT INTO observations_v4 ({_KEPT_V3}, period) "
+        f"SELECT {_KEPT_V3}, CAST(year AS VARCHAR(9)) FROM observations"
+    )
+    conn.exec_driver_sql("DROP TABLE observations")
+    conn.exec_driver_sql("ALTER TABLE observations_v4 RENAME TO observations")
+    create_area_index(conn, AREA_INDEX_COVERED, AREA_INDEX_KEY)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
     create_version_1,
     create_area_index,
     add_provenance,
+    add_periods,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -31,6 +31,7 @@ from data.readers.table import AGE, CONTENTS, REGION, SEX, YEAR
 from data.tidy import thousands
 from geo.areas import kommune_membership, kommuner
 from geo.recoding import successors
+from indicators.ages import OLDEST, age_range
 from indicators.catalogue import Indicator
 from indicators.metadata import load_checked_yaml
 from indicators.vocabulary import ALL, Measure, Sex
@@ -38,7 +39,6 @@ from indicators.vocabulary import ALL, Measure, Sex
 OPEN_DATA = Path(__file__).with_name("open_data")
 OPEN_POPULATION = OPEN_DATA / "population_07459_2021.csv.gz"
 OPEN_POPULATION_SCHEMA = OPEN_DATA / "population.meta.schema.json"
-OLDEST = 105  # SSB's last age group: 105 years or older
 COLUMNS = ["year", "kommune_code", "sex", "age", "persons", "estimated"]
 SEX_OF_CODE = {"1": Sex.MEN.value, "2": Sex.WOMEN.value, "0": Sex.ALL.value}
 _AGE = re.compile(r"^(\d{1,3})(?:\+|\s.*)?$")
@@ -256,24 +256,6 @@ def load_open_population(engine: Engine) -> int:
     )
     write_population(engine, rows, source)
     return len(rows)
-
-
-_RANGE = re.compile(r"(\d+)\s*[–-]\s*(\d+)\s*(?:år)?$")
-_FROM = re.compile(r"(\d+)\s*(?:\+|år og eldre)$")
-
-
-def age_range(text: str) -> tuple[int, int] | None:
-    """The single years an age group or band covers: "alle aldre" -> (0, 105), "18-69" and
-    "kvinner 15–49 år" -> (18, 69) and (15, 49), "80 år og eldre" and "70+" -> (80, 105) and
-    (70, 105); None for what single years cannot give ("0–28 dager")."""
-    text = text.strip().lower()
-    if text in ("alle", "alle aldre"):
-        return 0, OLDEST
-    found = _RANGE.search(text)
-    if found:
-        return int(found.group(1)), min(int(found.group(2)), OLDEST)
-    found = _FROM.search(text)
-    return (int(found.group(1)), OLDEST) if found else None
 
 
 def population_denominators(

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Row, Select, and_, case, func, select
+from sqlalchemy import Engine, Row, Select, String, and_, case, cast, func, select
 
 from data.schema import OBSERVATION_COLUMNS, import_log, observations
 from data.store import BINARY_RESULTS
@@ -36,7 +36,24 @@ def _area_lookup() -> dict[str, dict[str, str]]:
     return {column: table[column].to_dict() for column in _AREA_COLUMNS}
 
 
-NUMBER_COLUMNS = ("numerator", "denominator", "value", "ci_low", "ci_high")
+NUMBER_COLUMNS = (
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "std_value",
+    "std_ci_low",
+    "std_ci_high",
+)
+
+
+def period_condition(pooled: bool = False):
+    """Rows of single years (a period that is its own year), or of the years pooled: each
+    indicator pools one number of years (indicators/catalogue.py), so "not a single year"
+    picks its pooled periods."""
+    single = OBS.period == cast(OBS.year, String)
+    return ~single if pooled else single
 
 
 def _column(key: str, values: tuple | list) -> pd.Series:
@@ -102,12 +119,15 @@ def map_slice(
     sex: str = Sex.ALL,
     age_band: str = ALL,
     level: str = Level.KOMMUNE,
+    pooled: bool = False,
 ) -> pd.DataFrame:
-    """One indicator, one year, one sex and age band, for every area of a level."""
+    """One indicator, one year (or the pooled period ending in it), one sex and age band,
+    for every area of a level."""
     return _observations(
         engine,
         OBS.indicator_id == indicator_id,
         OBS.year == int(year),
+        period_condition(pooled),
         OBS.sex == sex,
         OBS.age_band == age_band,
         order=["area_code"],
@@ -121,10 +141,13 @@ def time_series(
     area_codes: Sequence[str],
     sexes: Sequence[str] = (Sex.ALL,),
     age_bands: Sequence[str] = (ALL,),
+    pooled: bool = False,
 ) -> pd.DataFrame:
-    """All years for some areas (callers add the national code when they want it)."""
+    """All years (or pooled periods) for some areas (callers add the national code when they
+    want it)."""
     return _observations(
         engine,
+        period_condition(pooled),
         OBS.area_code.in_(list(area_codes)),
         OBS.sex.in_(list(sexes)),
         OBS.age_band.in_(list(age_bands)),
@@ -137,9 +160,14 @@ PROFILE_COLUMNS = (
     "area_code",
     "indicator_id",
     "year",
+    "period",
     "value",
     "ci_low",
     "ci_high",
+    "std_value",
+    "std_ci_low",
+    "std_ci_high",
+    "numerator",
     "denominator",
     "suppressed",
     "suppression_reason",
@@ -149,7 +177,10 @@ PROFILE_COLUMNS = (
 
 
 def area_profile(
-    engine: Engine, area_codes: Sequence[str], first_year: int | None = None
+    engine: Engine,
+    area_codes: Sequence[str],
+    first_year: int | None = None,
+    pooled: bool = False,
 ) -> pd.DataFrame:
     """Every indicator for some areas from ``first_year`` on, both sexes and all ages
     together (barometer).
@@ -158,7 +189,12 @@ def area_profile(
     rows on every barometer view, and each further column or year costs more than the
     index lookup.
     """
-    conditions = [OBS.area_code.in_(list(area_codes)), OBS.sex == Sex.ALL, OBS.age_band == ALL]
+    conditions = [
+        OBS.area_code.in_(list(area_codes)),
+        OBS.sex == Sex.ALL,
+        OBS.age_band == ALL,
+        period_condition(pooled),
+    ]
     if first_year is not None:
         conditions.append(OBS.year >= int(first_year))
     statement = (
@@ -169,7 +205,7 @@ def area_profile(
     return _frame(engine, statement)
 
 
-EXPORT_ORDER = ("indicator_id", "year", "area_code", "sex", "age_band")
+EXPORT_ORDER = ("indicator_id", "year", "period", "area_code", "sex", "age_band")
 
 
 def observation_conditions(

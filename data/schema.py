@@ -64,7 +64,8 @@ observations = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("indicator_id", String(64), nullable=False),
     Column("area_code", String(8), nullable=False),
-    Column("year", Integer, nullable=False),
+    Column("year", Integer, nullable=False),  # the last year of the period
+    Column("period", String(9), nullable=False),  # "2024", or "2022-2024" for years pooled
     Column("sex", String(8), nullable=False),
     Column("age_band", String(16), nullable=False),
     Column("numerator", Float),
@@ -72,13 +73,20 @@ observations = Table(
     Column("value", Float),
     Column("ci_low", Float),
     Column("ci_high", Float),
+    # The directly age-standardised rate and its CI, on whole-age-group rows of a
+    # standardised indicator (data/cube.py add_standardised).
+    Column("std_value", Float),
+    Column("std_ci_low", Float),
+    Column("std_ci_high", Float),
     Column("suppressed", Boolean, nullable=False),
     Column("suppression_reason", Text),
     Column("flag", String(16)),  # indicators.vocabulary.Flag, or NULL for a plain number
     Column("note", Text),  # why a number is flagged, or why a kommune has none
     # A map slice: one indicator, year, sex and age band for all areas. The index for one
     # area's series and barometer is made by the migrations (it differs per database).
-    UniqueConstraint("indicator_id", "year", "sex", "age_band", "area_code", name="uq_obs_slice"),
+    UniqueConstraint(
+        "indicator_id", "year", "period", "sex", "age_band", "area_code", name="uq_obs_period"
+    ),
 )
 
 import_log = Table(

@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from data import schema
+from indicators.periods import parse_period
 
 COPY_BATCH_ROWS = 100_000
 # A reader or writer waits this long for another writer before giving up: an import of a
@@ -363,12 +364,13 @@ def sync_reference_tables(conn: Connection) -> None:
     conn.execute(schema.indicators.insert(), indicator_rows)
 
 
-def delete_slices(conn: Connection, slices: list[tuple[str, int]]) -> None:
-    """Remove whole indicator-years, which an import or the demo then writes anew."""
-    if slices:
+def delete_periods(conn: Connection, periods: list[tuple[str, str]]) -> None:
+    """Remove whole indicator-periods ("2024", "2022-2024"), which an import then writes
+    anew; the period's last year goes along, so the unique index finds the rows."""
+    if periods:
         conn.execute(
-            text("DELETE FROM observations WHERE indicator_id = :i AND year = :y"),
-            [{"i": i, "y": int(y)} for i, y in slices],
+            text("DELETE FROM observations WHERE indicator_id = :i AND year = :y AND period = :p"),
+            [{"i": i, "y": parse_period(p)[1], "p": p} for i, p in periods],
         )
 
 

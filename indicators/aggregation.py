@@ -1,4 +1,5 @@
-"""Aggregation by summing counts: totals over sex, age bands and areas.
+"""Aggregation by summing counts: totals over sex, age bands and areas, of single-year cells
+(pooled periods are summed from these afterwards, in data/cube.py).
 
 Rates are never averaged: an aggregate's value is always its summed numerator over its
 summed denominator, computed afterwards from these sums.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.vocabulary import ALL, OBSERVATION_KEY
+from indicators.periods import period_label
+from indicators.vocabulary import ALL, CELL_KEY, Flag
 
 
 def _sum_counts(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -25,7 +27,7 @@ def add_total(cells: pd.DataFrame, dimension: str) -> pd.DataFrame:
     parts = cells[cells[dimension] != ALL]
     if parts.empty:
         return cells
-    other = [k for k in OBSERVATION_KEY if k != dimension]
+    other = [k for k in CELL_KEY if k != dimension]
     have_total = cells.loc[cells[dimension] == ALL, other].drop_duplicates()
     totals = _sum_counts(parts, other).drop(columns="members").assign(**{dimension: ALL})
     totals = totals.merge(have_total, on=other, how="left", indicator=True)
@@ -42,7 +44,7 @@ def add_area_aggregates(cells: pd.DataFrame, membership: pd.DataFrame) -> pd.Dat
     ``cells`` are kept as given.
     """
     kommune_codes = set(membership["kommune_code"])
-    slice_keys = [k for k in OBSERVATION_KEY if k != "area_code"]
+    slice_keys = [k for k in CELL_KEY if k != "area_code"]
     columns = [*slice_keys, "area_code", "numerator", "denominator"]
     kommune_cells = cells.loc[cells["area_code"].isin(kommune_codes), columns]
     if kommune_cells.empty:
@@ -56,8 +58,63 @@ def add_area_aggregates(cells: pd.DataFrame, membership: pd.DataFrame) -> pd.Dat
     aggregates = _sum_counts(joined.drop(columns="area_code"), [*slice_keys, "parent_code"])
     aggregates = aggregates.rename(columns={"parent_code": "area_code"})
     # Only rows of parent areas can already hold an aggregate.
-    keys = list(OBSERVATION_KEY)
+    keys = list(CELL_KEY)
     existing = cells.loc[cells["area_code"].isin(set(membership["area_code"])), keys]
     aggregates = aggregates.merge(existing, on=keys, how="left", indicator=True)
     aggregates = aggregates[aggregates["_merge"] == "left_only"]
     return pd.concat([cells, aggregates[[*keys, "numerator", "denominator"]]], ignore_index=True)
+
+
+def pooled_periods(cells: pd.DataFrame, lengths: dict[str, int]) -> pd.DataFrame:
+    """Pooled rows for ``cells`` (single years, CELL_KEY, numerator, denominator, flag, note):
+    for every indicator in ``lengths`` and every run of that many consecutive years, the
+    summed numerator and denominator of each area, sex and age band, with period "2022-2024"
+    and year its last year.
+
+    A cell is pooled only where every year of the period has both counts: a year missing,
+    or hidden by its source without counts, leaves no pooled cell rather than a guess. A
+    pooled row carries the strongest flag of its years (incomplete before estimated) and
+    their notes, each with its year.
+    """
+    keys = [k for k in CELL_KEY if k != "year"]
+    counted = cells[cells["indicator_id"].isin(list(lengths))].dropna(
+        subset=["numerator", "denominator"]
+    )
+    frames = []
+    for length in sorted(set(lengths.values())):
+        rows = counted[counted["indicator_id"].map(lengths) == length]
+        for last in sorted(rows["year"].unique()):
+            window = rows[rows["year"].between(last - length + 1, last)]
+            if window["year"].nunique() < length:
+                continue
+            frames.append(_pool(window, keys, int(last), length))
+    columns = [*CELL_KEY, "period", "numerator", "denominator", "flag", "note"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+_FLAG_ORDER = {Flag.INCOMPLETE: 2, Flag.ESTIMATED: 1}
+
+
+def _pool(window: pd.DataFrame, keys: list[str], last: int, length: int) -> pd.DataFrame:
+    groups = window.groupby(keys, sort=False, observed=True)
+    pooled = groups[["numerator", "denominator"]].sum()
+    pooled = pooled[groups.size() == length].reset_index()
+    flagged = window[window["flag"].notna()] if "flag" in window else window.iloc[:0]
+    if flagged.empty:
+        pooled = pooled.assign(flag=None, note=None)
+    else:
+        flagged = flagged.assign(
+            rank=flagged["flag"].map(_FLAG_ORDER).fillna(0),
+            dated=flagged["year"].astype(str) + ": " + flagged["note"].fillna(flagged["flag"]),
+        ).sort_values("year")
+        per = flagged.groupby(keys, sort=False, observed=True)
+        notes = pd.DataFrame(
+            {
+                "flag": per["flag"].agg(lambda f: max(f, key=lambda x: _FLAG_ORDER.get(x, 0))),
+                "note": per["dated"].agg("; ".join),
+            }
+        ).reset_index()
+        pooled = pooled.merge(notes, on=keys, how="left")
+    return pooled.assign(year=last, period=period_label(last, length))

@@ -16,6 +16,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from indicators.ages import age_range
 from indicators.metadata import fault, load_checked_yaml
 from indicators.vocabulary import ALL, Measure, Polarity, Sex
 
@@ -33,6 +34,10 @@ MULTIPLIERS = {
     Measure.RATIO: (1,),
     Measure.TOTAL: (1,),
 }
+
+
+# Years pooled for an indicator whose entry does not say (see catalogue.schema.json).
+DEFAULT_POOLED_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class Indicator:
     limitations: str
     unit_price_by_year: dict[int, float] | None = field(hash=False)
     recipes: tuple[Recipe, ...] = ()
+    pooled_years: int | None = None
+    standardised: bool = False
 
     def all_age_bands(self) -> tuple[str, ...]:
         """The total band first, so the default selection is always the whole age group."""
@@ -214,7 +221,17 @@ def _indicator(entry: dict) -> Indicator:
         limitations=entry["limitations"],
         unit_price_by_year=None if prices is None else {y: float(p) for y, p in prices.items()},
         recipes=tuple(_recipe(raw) for raw in entry.get("recipes", ())),
+        pooled_years=_pooled_years(entry),
+        standardised=entry.get("standardised", False),
     )
+
+
+def _pooled_years(entry: dict) -> int | None:
+    """Counts are pooled over 3 years, or over what the entry says (5 for the rarest
+    events); a ratio or a total in kroner is not pooled."""
+    if entry["measure"] not in (Measure.SHARE, Measure.RATE):
+        return None
+    return entry.get("pooled_years", DEFAULT_POOLED_YEARS)
 
 
 def _recipe(raw: dict) -> Recipe:
@@ -255,5 +272,13 @@ def _check_fields_agree(path: Path, entry: dict, group_ids: list[str]) -> None:
         fail("unit_price_by_year", "required for measure total and only allowed there")
     if entry["anchored"] != (entry["anchor"] is not None):
         fail("anchor", "must be given exactly when anchored is true")
+    if "pooled_years" in entry and measure not in (Measure.SHARE, Measure.RATE):
+        fail("pooled_years", "only counts (measure share or rate) are pooled")
+    if entry.get("standardised"):
+        if measure != Measure.RATE or len(entry["age_bands"]) < 2:
+            fail("standardised", "only a rate with at least two age bands is standardised")
+        unreadable = [band for band in entry["age_bands"] if age_range(band) is None]
+        if unreadable:
+            fail("standardised", f"age bands {unreadable} do not say which years of age")
     if is_total and any("denominator" in recipe for recipe in entry.get("recipes", ())):
         fail("recipes", "measure total has no denominator to read")

@@ -10,8 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 # An observation is one cell of this key: the store's unique slice key, the tidy format's
-# identity and the identity every aggregation and suppression step groups on.
-OBSERVATION_KEY = ("indicator_id", "area_code", "year", "sex", "age_band")
+# identity and the identity suppression groups on. ``period`` is "2024" for a single year or
+# "2022-2024" for years pooled (indicators/periods.py); ``year`` is the period's last year.
+OBSERVATION_KEY = ("indicator_id", "area_code", "year", "period", "sex", "age_band")
+# A single year's cell, before periods are pooled: what harmonising and aggregation group on.
+CELL_KEY = tuple(k for k in OBSERVATION_KEY if k != "period")
 # The whole of a breakdown: both sexes, or every age band of the indicator's age group.
 ALL = "alle"
 

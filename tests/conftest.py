@@ -128,7 +128,10 @@ def assert_upgraded_from_version_1(url: str) -> None:
     assert AREA_INDEX in indexes and "ix_obs_area" not in indexes
     with engine.connect() as conn:
         rows = conn.execute(text(f"SELECT {', '.join(VERSION_1_ROW)} FROM observations")).all()
+        periods = conn.execute(text("SELECT period, std_value FROM observations")).all()
     assert [tuple(row) for row in rows] == [tuple(VERSION_1_ROW.values())]
+    # Version 4: every row a store held is a single year, so its period is its year.
+    assert [tuple(row) for row in periods] == [(str(VERSION_1_ROW["year"]), None)]
     engine.dispose()
 
 

@@ -17,7 +17,6 @@ from data.__main__ import main
 from data.importer import import_file
 from data.population import (
     COLUMNS,
-    age_range,
     load_open_population,
     load_population_file,
     open_population,
@@ -27,6 +26,7 @@ from data.population import (
 from data.queries import fetch_observations
 from data.readers import read_source_table
 from data.tidy import thousands
+from indicators.ages import age_range
 from indicators.catalogue import load_catalogue
 from tests.test_aggregation import cells as tidy_cells
 from tests.test_readers import POPULATION, TITLE, real_rows, sample_rows, variant, write_csv

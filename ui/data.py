@@ -125,8 +125,9 @@ def map_slice(
     sex: str = Sex.ALL,
     age_band: str = ALL,
     level: str = Level.KOMMUNE,
+    pooled: bool = False,
 ) -> pd.DataFrame:
-    return queries.map_slice(engine(), indicator_id, year, sex, age_band, level)
+    return queries.map_slice(engine(), indicator_id, year, sex, age_band, level, pooled)
 
 
 @per_store_version(max_entries=256)
@@ -135,15 +136,18 @@ def time_series(
     area_codes: Sequence[str],
     sexes: Sequence[str] = (Sex.ALL,),
     age_bands: Sequence[str] = (ALL,),
+    pooled: bool = False,
 ) -> pd.DataFrame:
-    return queries.time_series(engine(), indicator_id, area_codes, sexes, age_bands)
+    return queries.time_series(engine(), indicator_id, area_codes, sexes, age_bands, pooled)
 
 
 @per_store_version(max_entries=64)
-def area_profile(area_codes: Sequence[str], first_year: int | None = None) -> pd.DataFrame:
-    """Every indicator for the areas from ``first_year`` on (sex and age 'alle'), for
-    barometers."""
-    return queries.area_profile(engine(), area_codes, first_year)
+def area_profile(
+    area_codes: Sequence[str], first_year: int | None = None, pooled: bool = False
+) -> pd.DataFrame:
+    """Every indicator for the areas from ``first_year`` on (sex and age 'alle'), single
+    years or pooled periods, for barometers."""
+    return queries.area_profile(engine(), area_codes, first_year, pooled)
 
 
 @per_store_version()

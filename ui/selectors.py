@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.vocabulary import ALL, Sex
 from ui import data
@@ -58,3 +60,49 @@ def pick_age(indicator: Indicator, label: str = "Alder") -> str:
     if len(options) == 1:
         return options[0]
     return url_select("alder", label, options, ALL, format_func=age_label)
+
+
+# The period and rate choices: codes in the URL (?periode=samlet&rate=standardisert).
+SINGLE_YEAR, POOLED = "enkeltar", "samlet"
+CRUDE, STANDARDISED = "raa", "standardisert"
+
+
+def period_labels(indicator: Indicator) -> dict[str, str]:
+    return {SINGLE_YEAR: "Enkeltår", POOLED: f"{indicator.pooled_years} år samlet"}
+
+
+def pick_pooled(indicator: Indicator, default: bool = False, label: str = "Periode") -> bool:
+    """Whether to show the years pooled (small kommuner) instead of single years; False for
+    an indicator that is not pooled."""
+    if not indicator.pooled_years:
+        return False
+    choice = url_select(
+        "periode",
+        label,
+        [SINGLE_YEAR, POOLED],
+        POOLED if default else SINGLE_YEAR,
+        format_func=period_labels(indicator).get,
+        widget=st.radio,
+        horizontal=True,
+    )
+    return choice == POOLED
+
+
+RATE_LABELS = {STANDARDISED: "Aldersstandardisert", CRUDE: "Rå rate"}
+
+
+def pick_standardised(indicator: Indicator, label: str = "Rate") -> bool:
+    """Whether to show the age-standardised rate (the default where there is one) or the
+    crude one, one click away."""
+    if not indicator.standardised:
+        return False
+    choice = url_select(
+        "rate",
+        label,
+        [STANDARDISED, CRUDE],
+        STANDARDISED,
+        format_func=RATE_LABELS.get,
+        widget=st.radio,
+        horizontal=True,
+    )
+    return choice == STANDARDISED

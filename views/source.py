@@ -25,6 +25,7 @@ class Source(Protocol):
         sex: str = Sex.ALL,
         age_band: str = ALL,
         level: str = Level.KOMMUNE,
+        pooled: bool = False,
     ) -> pd.DataFrame: ...
 
     def time_series(
@@ -33,10 +34,11 @@ class Source(Protocol):
         area_codes: Sequence[str],
         sexes: Sequence[str] = (Sex.ALL,),
         age_bands: Sequence[str] = (ALL,),
+        pooled: bool = False,
     ) -> pd.DataFrame: ...
 
     def area_profile(
-        self, area_codes: Sequence[str], first_year: int | None = None
+        self, area_codes: Sequence[str], first_year: int | None = None, pooled: bool = False
     ) -> pd.DataFrame: ...
 
     def summary(self) -> dict[str, int]: ...
