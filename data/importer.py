@@ -363,7 +363,7 @@ def _without_pooled_rows(clean: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
     single years, so they are left out where the file has every year of the period; a
     pooled row without its single years is refused, since the barometer pools only counts
     it has, and with the same suppression as its years."""
-    pooled = clean["period"].astype(str) != clean["year"].astype(str)
+    pooled = clean["period"].notna() & (clean["period"].astype(str) != clean["year"].astype(str))
     if not pooled.any():
         return clean
     have = set(
