@@ -40,11 +40,20 @@ def map_figure(
     national: float,
     highlight: str | None = None,
     big: bool = False,
+    standardised: bool = False,
 ) -> go.Figure:
     """The map of kommuner or of helsefellesskap on the app's geometry, with the
     helsefellesskap borders on top."""
     regions = helsefellesskap_geometry()[0]
     areas = kommune_geometry()[0] if level == Level.KOMMUNE else regions
     return maps.map_figure(
-        slice_df, indicator, color_by, national, highlight, big, areas=areas, regions=regions
+        slice_df,
+        indicator,
+        color_by,
+        national,
+        highlight,
+        big,
+        areas=areas,
+        regions=regions,
+        standardised=standardised,
     )

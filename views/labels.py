@@ -1,12 +1,13 @@
-"""The Norwegian words for codes: areas, indicators, sexes, age bands and levels, as every
-picker, chart legend and table shows them."""
+"""The Norwegian words for codes: areas, indicators, sexes, age bands, levels, periods and
+rates, as every picker, chart legend and table shows them."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from geo.areas import Level, load_areas
-from indicators.catalogue import load_catalogue, patient_groups
+from indicators.catalogue import Indicator, load_catalogue, patient_groups
+from indicators.periods import display_period, period_label
 from indicators.vocabulary import ALL, Sex
 
 SEX_LABELS = {Sex.ALL: "Begge kjønn", Sex.WOMEN: "Kvinner", Sex.MEN: "Menn"}
@@ -56,3 +57,24 @@ def indicator_label(indicator_id: str) -> str:
 
 def age_label(band: str) -> str:
     return "Alle aldre" if band == ALL else f"{band} år"
+
+
+STANDARDISED_WORD = "aldersstandardisert"
+
+
+def period_text(indicator: Indicator, year: int, pooled: bool) -> str:
+    """The year, or the pooled period ending in it as people read it ("2022–2024")."""
+    if not pooled or not indicator.pooled_years:
+        return str(int(year))
+    return display_period(period_label(year, indicator.pooled_years))
+
+
+def value_heading(standardised: bool) -> str:
+    """The heading of a value column: an age-standardised value must never pass for a crude
+    one."""
+    return "Aldersstandardisert verdi" if standardised else "Verdi"
+
+
+def unit_text(indicator: Indicator, standardised: bool) -> str:
+    """The unit as an axis or colour bar names it, saying when the rate is standardised."""
+    return f"{indicator.unit}, {STANDARDISED_WORD}" if standardised else indicator.unit

@@ -27,6 +27,7 @@ from indicators.catalogue import Indicator
 from indicators.stats import JUDGEMENT_LABELS
 from views.format import interval, number, with_unit
 from views.judgement import SUPPRESSED, area_status
+from views.labels import STANDARDISED_WORD, value_heading
 from views.sources import FLAG_MARK, flag_notes
 from views.tables import interval_texts
 from views.theme import (
@@ -101,9 +102,13 @@ def status_summary(status: pd.Series, plural: str) -> str:
 
 
 def map_table(
-    slice_df: pd.DataFrame, indicator: Indicator, national_value: float, name_title: str
+    slice_df: pd.DataFrame,
+    indicator: Indicator,
+    national_value: float,
+    name_title: str,
+    standardised: bool = False,
 ) -> pd.DataFrame:
-    """The numbers behind the map, for 'Vis som tabell'."""
+    """The numbers behind the map, for 'Vis som tabell'; the counts are the crude ones."""
     status = area_status(slice_df, indicator, national_value)
     shown_as = np.select(
         [slice_df["suppressed"].eq(True), status == SUPPRESSED],
@@ -113,7 +118,9 @@ def map_table(
     return pd.DataFrame(
         {
             name_title: slice_df["area_name"],
-            f"Verdi ({indicator.unit})": slice_df["value"].round(indicator.decimals),
+            f"{value_heading(standardised)} ({indicator.unit})": slice_df["value"].round(
+                indicator.decimals
+            ),
             "95 % KI": interval_texts(slice_df, indicator),
             "Teller": slice_df["numerator"],
             "Nevner": slice_df["denominator"],
@@ -140,10 +147,12 @@ def map_figure(
     *,
     areas: dict,
     regions: dict,
+    standardised: bool = False,
 ) -> go.Figure:
     """The ``areas`` (kommuner, or the 19 helsefellesskap) coloured by value or comparison,
-    the ``regions`` (helsefellesskap) as borders on top, ``highlight`` thick and zoomed to."""
-    rows = _rows(slice_df, areas, indicator, national_value)
+    the ``regions`` (helsefellesskap) as borders on top, ``highlight`` thick and zoomed to;
+    ``standardised`` says so in the hover and the colour bar."""
+    rows = _rows(slice_df, areas, indicator, national_value, standardised)
     fig = go.Figure()
     shown = rows[rows["status"] != SUPPRESSED]
     if color_by == "comparison":
@@ -154,7 +163,7 @@ def map_figure(
                     _flat_trace(areas, group, JUDGEMENT_COLOURS[code], STATUS_LABELS[code])
                 )
     elif not shown.empty:
-        fig.add_trace(_value_trace(areas, shown, indicator))
+        fig.add_trace(_value_trace(areas, shown, indicator, standardised))
     hidden = rows[rows["status"] == SUPPRESSED]
     if not hidden.empty:
         fig.add_trace(_flat_trace(areas, hidden, SUPPRESSED_COLOUR, SUPPRESSED_LABEL))
@@ -177,7 +186,11 @@ def map_figure(
 
 
 def _rows(
-    slice_df: pd.DataFrame, areas: dict, indicator: Indicator, national_value: float
+    slice_df: pd.DataFrame,
+    areas: dict,
+    indicator: Indicator,
+    national_value: float,
+    standardised: bool = False,
 ) -> pd.DataFrame:
     """One row per polygon: areas without a row in the slice count as hidden."""
     features = pd.DataFrame(
@@ -192,11 +205,11 @@ def _rows(
     rows["area_name"] = rows["area_name"].fillna(rows["feature_name"])
     rows["status"] = area_status(rows, indicator, national_value)
     rows["flag_note"] = flag_notes(rows)
-    rows["hover"] = [_hover(row, indicator) for row in rows.itertuples(index=False)]
+    rows["hover"] = [_hover(row, indicator, standardised) for row in rows.itertuples(index=False)]
     return rows
 
 
-def _hover(row: tuple, indicator: Indicator) -> str:
+def _hover(row: tuple, indicator: Indicator, standardised: bool) -> str:
     """Name, value, interval and counts; or why the value is hidden."""
     lines = [f"<b>{row.area_name}</b>"]
     if row.status == SUPPRESSED:
@@ -204,7 +217,8 @@ def _hover(row: tuple, indicator: Indicator) -> str:
         why = f"{SUPPRESSED_LABEL}: {reason}" if reason else row.flag_note or NO_VALUE
         return "<br>".join([*lines, why])
     mark = f" {FLAG_MARK}" if row.flag_note.startswith(FLAG_MARK) else ""
-    lines.append(with_unit(row.value, indicator) + mark)
+    value = with_unit(row.value, indicator) + mark
+    lines.append(f"{value_heading(True)}: {value}" if standardised else value)
     if row.flag_note:
         lines.append(row.flag_note)
     ci = interval(row.ci_low, row.ci_high, indicator)
@@ -253,7 +267,9 @@ def _flat_trace(collection: dict, rows: pd.DataFrame, colour: str, name: str) ->
     )
 
 
-def _value_trace(collection: dict, rows: pd.DataFrame, indicator: Indicator) -> go.Choroplethmap:
+def _value_trace(
+    collection: dict, rows: pd.DataFrame, indicator: Indicator, standardised: bool
+) -> go.Choroplethmap:
     return _choropleth(
         collection,
         rows,
@@ -262,7 +278,9 @@ def _value_trace(collection: dict, rows: pd.DataFrame, indicator: Indicator) -> 
         showlegend=False,
         name=indicator.short_title,
         colorbar={
-            "title": {"text": indicator.unit},
+            "title": {
+                "text": indicator.unit + (f"<br>{STANDARDISED_WORD}" if standardised else "")
+            },
             "thickness": 14,
             "len": 0.7,
             "tickformat": f",.{indicator.decimals}f",
