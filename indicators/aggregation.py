@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.periods import period_label
+from indicators.periods import period_label, windows
 from indicators.vocabulary import ALL, CELL_KEY, Flag
 
 
@@ -67,9 +67,10 @@ def add_area_aggregates(cells: pd.DataFrame, membership: pd.DataFrame) -> pd.Dat
 
 def pooled_periods(cells: pd.DataFrame, lengths: dict[str, int]) -> pd.DataFrame:
     """Pooled rows for ``cells`` (single years, CELL_KEY, numerator, denominator, flag, note):
-    for every indicator in ``lengths`` and every run of that many consecutive years, the
-    summed numerator and denominator of each area, sex and age band, with period "2022-2024"
-    and year its last year.
+    for every indicator in ``lengths``, periods of that many years ending in the newest year
+    and every that many years before it (indicators/periods.py ``windows``), the summed
+    numerator and denominator of each area, sex and age band, with period "2022-2024" and
+    year its last year.
 
     A cell is pooled only where every year of the period has both counts: a year missing,
     or hidden by its source without counts, leaves no pooled cell rather than a guess. A
@@ -83,10 +84,8 @@ def pooled_periods(cells: pd.DataFrame, lengths: dict[str, int]) -> pd.DataFrame
     frames = []
     for length in sorted(set(lengths.values())):
         rows = counted[counted["indicator_id"].map(lengths) == length]
-        for last in sorted(rows["year"].unique()):
+        for last in windows(rows["year"].unique(), length):
             window = rows[rows["year"].between(last - length + 1, last)]
-            if window["year"].nunique() < length:
-                continue
             frames.append(_pool(window, keys, int(last), length))
     columns = [*CELL_KEY, "period", "numerator", "denominator", "flag", "note"]
     if not frames:

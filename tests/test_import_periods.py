@@ -89,17 +89,18 @@ def test_a_file_without_periods_imports_as_single_years(empty_engine, tmp_path):
 
 
 def test_a_new_year_replaces_the_pooled_periods_that_hold_it(empty_engine, tmp_path):
-    years = [2020, 2021, 2022, 2023, 2024]
+    years = [2019, 2020, 2021, 2022, 2023, 2024]
     assert import_file(empty_engine, write(counts(years), tmp_path / "all.csv")).outcome == (
         "importert"
     )
     periods = set(fetch_observations(empty_engine)["period"])
-    assert {"2020-2022", "2021-2023", "2022-2024"} <= periods
+    # Periods that end in the newest year and do not overlap.
+    assert {"2019-2021", "2022-2024"} <= periods and "2020-2022" not in periods
     again = counts([2024], seed=2)
     result = import_file(empty_engine, write(again, tmp_path / "2024.csv"))
     assert result.outcome == "importert", result.error_lines()
     periods = set(fetch_observations(empty_engine)["period"])
     # 2022-2024 held the old 2024 and cannot be summed from this file alone: it is gone.
-    assert "2022-2024" not in periods and {"2020-2022", "2021-2023", "2024"} <= periods
+    assert "2022-2024" not in periods and {"2019-2021", "2024"} <= periods
     new = again.loc[again["area_code"] == "3401", "numerator"].iloc[0]
     assert stored(empty_engine, "2024")["numerator"].iloc[0] == new

@@ -14,6 +14,7 @@ from indicators.aggregation import pooled_periods
 from indicators.catalogue import load_catalogue
 from indicators.periods import (
     display_period,
+    linked_periods,
     overlapping,
     parse_period,
     period_label,
@@ -41,8 +42,11 @@ def test_period_labels_and_their_parts():
             parse_period(bad)
 
 
-def test_windows_need_every_year_and_overlapping_periods_hold_a_year():
-    assert windows([2015, 2016, 2017, 2019, 2020, 2021, 2022], 3) == [2017, 2021, 2022]
+def test_periods_end_in_the_newest_year_do_not_overlap_and_need_every_year():
+    assert windows(range(2015, 2025), 3) == [2018, 2021, 2024]
+    assert windows(range(2015, 2025), 5) == [2019, 2024]
+    assert windows([2015, 2016, 2017, 2019, 2020, 2021, 2022], 3) == [2022]
+    assert windows([2023, 2024], 3) == []
     assert overlapping([2020], 3) == ["2018-2020", "2019-2021", "2020-2022"]
     assert overlapping([2020, 2021], 3) == ["2018-2020", "2019-2021", "2020-2022", "2021-2023"]
 
@@ -64,12 +68,15 @@ def _cells(years: range, numerators: list[float], denominators: list[float]) -> 
 
 
 def test_pooled_periods_sum_counts_and_skip_a_window_with_a_year_missing():
-    cells = _cells(range(2020, 2025), [12, 9, 15, 4, 7], [40, 35, 45, 30, 38])
-    cells = cells[cells["year"] != 2021]  # 2021 missing: only 2022-2024 is whole
+    cells = _cells(range(2018, 2025), [5, 6, 12, 9, 15, 4, 7], [20, 21, 40, 35, 45, 30, 38])
     pooled = pooled_periods(cells, {SHARE: 3})
     assert pooled[["period", "year", "numerator", "denominator"]].values.tolist() == [
-        ["2022-2024", 2024, 26, 113]
+        ["2019-2021", 2021, 27, 96],
+        ["2022-2024", 2024, 26, 113],
     ]
+    # 2020 missing: 2018-2020 would be the next period, 2019-2021 cannot be summed.
+    pooled = pooled_periods(cells[cells["year"] != 2020], {SHARE: 3})
+    assert pooled["period"].tolist() == ["2022-2024"]
 
 
 def test_a_year_without_counts_leaves_no_pooled_cell_and_flags_carry_over():
@@ -146,3 +153,13 @@ def test_the_standardised_rate_is_the_gamma_method_on_the_published_bands():
 def test_no_standardised_rate_where_a_band_is_hidden():
     rows = add_standardised(_standardised_rows(np.nan), load_catalogue())
     assert rows["std_value"].isna().all()
+
+
+def test_a_pooled_period_links_its_years_into_one_table_and_nothing_else():
+    indicator = np.array(["a", "a", "a", "a", "a", "b", "b", "a"])
+    first = np.array([2022, 2023, 2024, 2022, 2021, 2024, 2022, 2020])
+    last = np.array([2022, 2023, 2024, 2024, 2021, 2024, 2024, 2020])
+    table = linked_periods(indicator, first, last)
+    assert len(set(table[[0, 1, 2, 3]])) == 1  # 2022-2024 and its years
+    assert len({table[0], table[4], table[5], table[7]}) == 4  # 2021, b, 2020 apart
+    assert table[5] == table[6]
