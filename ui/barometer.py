@@ -1,5 +1,6 @@
-"""The barometer on a page: its HTML table, the legend and the headline metrics, with the
-barometer tables and story charts made once per store version for every session."""
+"""The barometer on a page: its HTML table, the legend, the headline metrics and the period
+choice, with the barometer tables and story charts made once per store version for every
+session."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import pandas as pd
 import streamlit as st
 
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue
+from indicators.periods import display_period
+from indicators.standard_population import standard_meta
 from indicators.stats import JUDGEMENT_LABELS
 from indicators.vocabulary import Judgement, Polarity
 from ui import data
 from ui.barometer_html import BAROMETER_CSS, SUPPRESSED_TEXT, barometer_html, judgement_badge
 from ui.data import per_store_version
+from ui.selectors import POOLED, SINGLE_YEAR
+from ui.state import notice
 from views import barometer, stories
-from views.barometer import HEADLINE_INDICATORS, JUDGED, judgement_counts
-from views.format import display_value
+from views.barometer import HEADLINE_INDICATORS, JUDGED, judgement_counts, pooled_lengths
+from views.format import display_value, literal
 from views.stories import ChartView, StoryChart
 from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
 
@@ -30,10 +35,50 @@ METRIC_COLOURS = {
 
 
 @per_store_version(max_entries=64)
-def area_barometer(area_code: str) -> pd.DataFrame:
-    """The barometer table of an area: a fit and a lookup per indicator took a large part of
+def area_barometer(area_code: str, pooled: bool = False, standardised: bool = True) -> pd.DataFrame:
+    """The barometer table of an area: a test and a lookup per indicator took a large part of
     every rerun of the pages that show it."""
-    return barometer.area_barometer(data, area_code)
+    return barometer.area_barometer(data, area_code, pooled, standardised)
+
+
+PERIOD_PARAM = "periode"
+
+
+def _period_to_url(key: str) -> None:
+    st.query_params[PERIOD_PARAM] = st.session_state[key]
+
+
+def pick_barometer_period(default_pooled: bool, label: str = "Periode") -> tuple[bool, bool]:
+    """Single years or pooled periods (``?periode=enkeltar|samlet``, the codes of
+    ``ui.selectors.pick_pooled``), and whether that was chosen rather than the area's default.
+
+    Unlike ``pick_pooled`` the default differs by area, so the URL holds the period only once
+    it is chosen (in the link or by a click): an area picked later gets its own default."""
+    raw = st.query_params.get(PERIOD_PARAM)
+    labels = {SINGLE_YEAR: "Enkeltår", POOLED: f"{pooled_lengths(load_catalogue())} år samlet"}
+    chosen = raw in labels
+    if raw is not None and not chosen:
+        notice(
+            f"Lenken hadde en ukjent verdi for «{label}» ({literal(raw)}); "
+            "viser standardvalget i stedet."
+        )
+        del st.query_params[PERIOD_PARAM]
+    value = raw if chosen else (POOLED if default_pooled else SINGLE_YEAR)
+    # A new key per value: the widget starts from the value of this run, not a stale one.
+    key = f"w_barometer_{PERIOD_PARAM}_{value}"
+    picked = st.radio(
+        label,
+        list(labels),
+        index=list(labels).index(value),
+        format_func=labels.get,
+        horizontal=True,
+        key=key,
+        on_change=_period_to_url,
+        args=(key,),
+        help="Små kommuner har for få hendelser i ett år til å sammenlignes med landet. "
+        "Samlet viser hver indikator over sin periode (3 eller 5 år) mot landet i samme periode.",
+    )
+    return picked == POOLED, chosen
 
 
 @per_store_version(shared=True, max_entries=64)
@@ -51,18 +96,24 @@ def render_group_barometer(
 
 
 def render_legend() -> None:
-    """What the badges and sparkline lines mean, in one line of text."""
+    """What the badges, sparkline lines, trends and standardised rates mean, in one short
+    paragraph."""
     badges = "".join(f"<span>{judgement_badge(code)}</span>" for code in JUDGEMENT_ORDER)
+    meta = standard_meta()
     st.html(
         BAROMETER_CSS + f'<div class="baro-legend">{badges}'
         "<span>Sammenligningen bruker 95 % konfidensintervall. «Høyere/lavere» brukes der "
-        "ingen retning er bedre. Utvikling: heltrukket linje er området, stiplet er landet; "
-        "retningen gjelder de siste fem årene.</span></div>"
+        "ingen retning er bedre. Utvikling: heltrukket linje er området, stiplet er landet. "
+        "Økende/synkende er testet på antallene for de fem siste enkeltårene (99,8 %-nivå), "
+        "også når verdiene vises for flere år samlet; «Ikke testet» der et av årene er skjult "
+        "eller mangler, eller indikatoren ikke bygger på antall. Aldersstandardiserte rater er "
+        f"vektet til Norges befolkning 1. januar {meta['year']} ({meta['source']}), så "
+        "områder med ulik alderssammensetning kan sammenlignes.</span></div>"
     )
 
 
 def _metric_for(row: pd.Series, indicator: Indicator) -> None:
-    year = "" if pd.isna(row["year"]) else f" ({row['year']})"
+    year = "" if pd.isna(row["period"]) else f" ({display_period(row['period'])})"
     label = f"{indicator.short_title}{year}"
     if row["suppressed"]:
         st.metric(label, SUPPRESSED_TEXT, border=True, help=row["suppression_reason"])
