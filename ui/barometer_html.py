@@ -144,24 +144,27 @@ def _judgement_cell(row: pd.Series) -> str:
 
 
 def _trend_cell(row: pd.Series) -> str:
-    """The sparkline and the tested trend, on the colour of what the change means (better,
-    worse, higher, lower or no certain change), with the meaning in the tooltip."""
+    """The sparkline and the tested trend: a rise or fall on the colour of what it means
+    (better, worse, higher, lower) with that meaning in words, no certain change as plain
+    text, so the few real changes stand out."""
     trend = row["trend"]
     if pd.isna(trend):
         note = html.escape(str(row["trend_note"]))
-        words = f'<span class="baro-trend" title="{note}">{TREND_NOT_TESTED}</span>'
+        return (
+            f'{sparkline_img(row)}<span class="baro-trend" title="{note}">{TREND_NOT_TESTED}</span>'
+        )
+    label = TREND_LABELS[trend]
+    word = TREND_MEANING_WORDS.get(row["trend_meaning"])
+    shown = f"{TREND_ARROWS[trend]} {label} ({word})" if word else f"{TREND_ARROWS[trend]} {label}"
+    p_value = "p < 0,001" if row["trend_p"] < 0.001 else f"p = {number(row['trend_p'], 3)}"
+    title = html.escape(f"{label} de siste fem enkeltårene; testet på 99,8 %-nivå, {p_value}")
+    if trend == TrendDirection.NO_CHANGE:
+        words = f'<span class="baro-trend" title="{title}">{shown}</span>'
     else:
-        meaning = row["trend_meaning"]
-        colour = JUDGEMENT_COLOURS[meaning]
-        label = TREND_LABELS[trend]
-        word = TREND_MEANING_WORDS.get(meaning)
-        shown = f"{label} ({word})" if word else label
-        p_value = "p < 0,001" if row["trend_p"] < 0.001 else f"p = {number(row['trend_p'], 3)}"
-        title = html.escape(f"{shown} de siste fem enkeltårene; testet på 99,8 %-nivå, {p_value}")
+        colour = JUDGEMENT_COLOURS[row["trend_meaning"]]
         words = (
             f'<span class="baro-trend"><span class="baro-trend-badge" title="{title}" '
-            f'style="background:{colour};color:{_text_colour(colour)}">'
-            f"{TREND_ARROWS[trend]} {shown}</span></span>"
+            f'style="background:{colour};color:{_text_colour(colour)}">{shown}</span></span>'
         )
     return f"{sparkline_img(row)}{words}"
 
@@ -206,7 +209,7 @@ BAROMETER_CSS = """
 .baro .baro-spark {width:100%; max-width:160px; height:40px; display:block;}
 .baro .baro-trend {display:block; font-size:0.85em; color:#333;}
 .baro .baro-trend-badge {display:inline-block; padding:0 0.45em; border-radius:1em;
-  border:1px solid #5A5A5A; font-weight:600; line-height:1.3;}
+  border:1px solid #5A5A5A; font-weight:600; line-height:1.3; white-space:nowrap;}
 .baro-big {font-size:1.45rem;}
 .baro-big .baro-spark {max-width:220px; height:52px;}
 .baro-compact {font-size:0.9rem;}

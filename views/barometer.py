@@ -54,7 +54,8 @@ TREND_MEANING_WORDS = {Judgement.BETTER: "bedre", Judgement.WORSE: "verre"}
 # Why a trend was not tested: the test needs counts, and counts for each of the five years.
 TREND_NO_COUNTS = "Trenden testes bare for andeler og rater, som bygger på antall."
 TREND_TOO_FEW = (
-    "Trenden testes bare når antallet er publisert for hvert av de fem siste enkeltårene."
+    "Trenden testes bare når antallet er publisert for hvert av de fem siste enkeltårene, "
+    "og ikke er null eller alle hvert år."
 )
 # Pooled periods by default when more than this share of the indicators that can be pooled
 # would be hidden or not tested in single years.
