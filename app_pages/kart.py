@@ -3,15 +3,27 @@ sees at a glance where it stands against its neighbours and the country."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geo.areas import Level
+from indicators.vocabulary import ALL
 from ui import data
 from ui import maps as app_maps
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.maps import kommune_geometry
-from ui.selectors import pick_age, pick_area, pick_indicator, pick_sex, pick_year
+from ui.selectors import (
+    pick_age,
+    pick_area,
+    pick_indicator,
+    pick_pooled,
+    pick_sex,
+    pick_standardised,
+    pick_year,
+)
 from ui.state import set_choice, url_select
 from views import maps, sources
 from views.map_text import (
@@ -19,6 +31,8 @@ from views.map_text import (
     caption,
     highlighted_helsefellesskap,
     national_missing,
+    pooled_note,
+    prefer_pooled,
     why_empty,
 )
 from views.selection import Selection, SliceView, slice_view
@@ -48,6 +62,7 @@ def map_figure(view: SliceView, color_by: str) -> go.Figure:
         color_by,
         view.national,
         highlight,
+        standardised=chosen.standardised,
     )
 
 
@@ -59,7 +74,7 @@ def render_map(view: SliceView, color_by: str) -> None:
         return
     if rows["value"].isna().all():
         empty_state(
-            f"Alle tallene for {chosen.year} er skjult (prikket), fordi de bygger på så få "
+            f"Alle tallene for {chosen.period} er skjult (prikket), fordi de bygger på så få "
             "personer at enkeltpersoner kunne kjennes igjen. Velg helsefellesskap, begge kjønn "
             "eller alle aldre."
         )
@@ -70,7 +85,7 @@ def render_map(view: SliceView, color_by: str) -> None:
         source = sources.source_of(
             chosen.indicator.id, chosen.year, data.slice_sources(), data.fallback_source()
         )
-        empty_state(sources.no_national_reason(source, f"for {chosen.year}"))
+        empty_state(sources.no_national_reason(source, f"for {chosen.period}"))
     elif color_by == "comparison" and not chosen.indicator.has_ci:
         empty_state(
             "Denne indikatoren har ikke konfidensintervall, så ingen områder kan testes mot "
@@ -78,10 +93,12 @@ def render_map(view: SliceView, color_by: str) -> None:
         )
     chart_block(
         map_figure(view, color_by),
-        lambda: maps.map_table(rows, chosen.indicator, view.national, words.column),
+        lambda: maps.map_table(
+            rows, chosen.indicator, view.national, words.column, chosen.standardised
+        ),
         caption(view, color_by, kommune_geometry()[1]),
         key=MAP_KEY,
-        filename=f"kart_{chosen.indicator.id}_{chosen.year}",
+        filename=f"kart_{chosen.indicator.id}_{chosen.period.replace('–', '-')}",
         on_select=select_clicked_area,
     )
     if not no_national:
@@ -90,9 +107,9 @@ def render_map(view: SliceView, color_by: str) -> None:
     show_sources([(chosen.indicator.id, chosen.year)])
 
 
-def pick_view() -> tuple[str, str]:
-    """Colour mode and level, side by side as radio buttons."""
-    left, right = st.columns(2)
+def pick_view() -> tuple[str, str, list[DeltaGenerator]]:
+    """Colour mode and level as radio buttons, with two columns left for period and rate."""
+    left, right, *rest = st.columns([5, 4, 4, 5])
     with left:
         color_by = url_select(
             "farge",
@@ -113,7 +130,26 @@ def pick_view() -> tuple[str, str]:
             widget=st.radio,
             horizontal=True,
         )
-    return color_by, level
+    return color_by, level, rest
+
+
+def pick_map_view(
+    selection: Selection, period_column: DeltaGenerator, rate_column: DeltaGenerator
+) -> tuple[SliceView, str | None]:
+    """The view to draw, and why it pools years when it does: the pooled period is the
+    default where a single year leaves areas grey or untested (a link's choice wins)."""
+    indicator = selection.indicator
+    with rate_column:
+        standardised = pick_standardised(indicator) if selection.age_band == ALL else False
+    single = slice_view(data, replace(selection, standardised=standardised))
+    pooled_view = (
+        slice_view(data, replace(single.selection, pooled=True)) if indicator.pooled_years else None
+    )
+    with period_column:
+        pooled = pick_pooled(indicator, default=prefer_pooled(single, pooled_view))
+    if pooled and pooled_view is not None:
+        return pooled_view, pooled_note(single, pooled_view)
+    return single, None
 
 
 def main() -> None:
@@ -129,11 +165,15 @@ def main() -> None:
         sex = pick_sex(indicator)
     with columns[3]:
         age = pick_age(indicator)
-    color_by, level = pick_view()
+    color_by, level, (period_column, rate_column) = pick_view()
     if year is None:
         empty_state(f"Det finnes ingen tall for «{indicator.title}» i datalageret ennå.")
         return
-    view = slice_view(data, Selection(indicator, year, sex, age, level, area))
+    view, note = pick_map_view(
+        Selection(indicator, year, sex, age, level, area), period_column, rate_column
+    )
+    if note:
+        st.caption(note)
     render_map(view, color_by)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -88,3 +89,54 @@ def test_comparison_without_interval_explains_itself(app_test):
     assert not at.exception, at.exception
     assert "ikke konfidensintervall" in notices(at)  # a ratio: nothing can be tested
     plotly_figure(at)
+
+
+def captions(at) -> str:
+    return " ".join(element.value for element in at.caption)
+
+
+def test_map_starts_pooled_where_single_years_leave_kommuner_grey(app_test):
+    # The first indicator is a share of few children: one year hides many small kommuner.
+    at = app_test(PAGE)
+    assert not at.exception, at.exception
+    assert at.query_params["periode"] == "samlet"
+    note = next(c.value for c in at.caption if c.value.startswith("Viser "))
+    assert re.fullmatch(
+        r"Viser (\d{4})–(\d{4}) samlet: med enkeltår \(\2\) ville \d+ kommuner vært skjult "
+        r"eller ikke testet, mot \d+ nå\.",
+        note,
+    )
+
+
+def test_a_link_asking_for_single_years_wins_over_the_pooled_default(app_test):
+    at = app_test(PAGE, {"periode": "enkeltar", "ar": "2023"})
+    assert not at.exception, at.exception
+    assert at.query_params["periode"] == "enkeltar"
+    assert not any(c.value.startswith("Viser ") for c in at.caption)
+    assert ", 2023, begge kjønn" in captions(at)
+
+
+@pytest.mark.parametrize(
+    ("rate", "standardised"), [("standardisert", True), ("raa", False), (None, True)]
+)
+def test_rate_in_the_link_chooses_the_standardised_or_crude_map(app_test, rate, standardised):
+    params = {"indikator": "kad_bruk", "periode": "samlet"}
+    if rate:
+        params["rate"] = rate
+    at = app_test(PAGE, params)
+    assert not at.exception, at.exception
+    assert ("(aldersstandardisert)," in captions(at)) == standardised
+    assert re.search(r", \d{4}–\d{4}, begge kjønn", captions(at))
+    assert "ukjent verdi" not in notices(at)
+    colour_bar = plotly_figure(at)["data"][0]["colorbar"]["title"]["text"]
+    assert ("aldersstandardisert" in colour_bar) == standardised
+    at.toggle(key="table_kart_map").set_value(True).run()
+    heading = "Aldersstandardisert verdi" if standardised else "Verdi"
+    assert f"{heading} (per 1 000 innbyggere)" in at.dataframe[0].value.columns
+
+
+def test_an_age_band_has_no_standardised_choice(app_test):
+    at = app_test(PAGE, {"indikator": "kad_bruk", "alder": "80+", "rate": "standardisert"})
+    assert not at.exception, at.exception
+    assert "aldersstandardisert" not in captions(at)
+    assert not any(radio.label == "Rate" for radio in at.radio)

@@ -8,8 +8,10 @@ import math
 from typing import NamedTuple
 
 from geo.areas import Level, helsefellesskap_of, load_areas
+from indicators.vocabulary import Judgement
 from views.format import with_unit
-from views.labels import SEX_LABELS, age_label
+from views.judgement import SUPPRESSED, area_status
+from views.labels import SEX_LABELS, STANDARDISED_WORD, age_label
 from views.maps import geometry_credit
 from views.selection import SliceView
 
@@ -51,10 +53,15 @@ def why_empty(view: SliceView) -> str:
     """Tell apart 'no data this year' from 'not published at this level'."""
     chosen = view.selection
     title = chosen.indicator.title
+    if view.national_rows.empty and chosen.pooled:
+        return (
+            f"Det finnes ingen tall for «{title}» for {chosen.period} samlet. "
+            "Velg et senere år eller enkeltår."
+        )
     if view.national_rows.empty:
-        return f"Det finnes ingen tall for «{title}» i {chosen.year} for dette utvalget."
+        return f"Det finnes ingen tall for «{title}» i {chosen.period} for dette utvalget."
     plural = LEVEL_WORDS[chosen.level].plural
-    return f"«{title}» finnes ikke for {plural} i {chosen.year}. Velg et annet nivå."
+    return f"«{title}» finnes ikke for {plural} i {chosen.period}. Velg et annet nivå."
 
 
 def national_missing(view: SliceView) -> bool:
@@ -67,8 +74,9 @@ def caption(view: SliceView, color_by: str, official: bool) -> str:
     (``official``: Kartverket's, otherwise the schematic map)."""
     chosen, national = view.selection, view.national
     indicator = chosen.indicator
+    rate = f" ({STANDARDISED_WORD})" if chosen.standardised else ""
     what = (
-        f"{indicator.title}, {chosen.year}, {SEX_LABELS[chosen.sex].lower()}, "
+        f"{indicator.title}{rate}, {chosen.period}, {SEX_LABELS[chosen.sex].lower()}, "
         f"{age_label(chosen.age_band).lower()}."
     )
     if math.isnan(national):
@@ -86,4 +94,32 @@ def caption(view: SliceView, color_by: str, official: bool) -> str:
         f"{what} {colour} Grå: skjult (prikket) eller mangler. "
         f"{LEVEL_WORDS[chosen.level].click_hint} "
         f"{geometry_credit(official)}."
+    )
+
+
+def unclear_areas(view: SliceView) -> int:
+    """How many areas the map leaves grey (hidden or without a value) or cannot test against
+    the country: what pooling years is meant to reduce."""
+    status = area_status(view.rows, view.selection.indicator, view.national)
+    return int(status.isin([SUPPRESSED, Judgement.NOT_TESTED]).sum())
+
+
+def prefer_pooled(single: SliceView, pooled: SliceView | None) -> bool:
+    """Start on the pooled period when it leaves fewer areas grey or untested than the single
+    year does; never on a pooled period the store does not have."""
+    if pooled is None or not pooled.rows["value"].notna().any():
+        return False
+    return unclear_areas(pooled) < unclear_areas(single)
+
+
+def pooled_note(single: SliceView, pooled: SliceView) -> str | None:
+    """Why the map shows years pooled, in numbers; None when one year would do as well."""
+    before, after = unclear_areas(single), unclear_areas(pooled)
+    if before <= after:
+        return None
+    words = LEVEL_WORDS[single.selection.level]
+    areas = words.plural if before != 1 else words.column.lower()
+    return (
+        f"Viser {pooled.selection.period} samlet: med enkeltår ({single.selection.period}) "
+        f"ville {before} {areas} vært skjult eller ikke testet, mot {after} nå."
     )
