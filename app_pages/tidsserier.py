@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.provenance import year_span
 from geo.areas import NATIONAL_CODE
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
-from ui.selectors import pick_area, pick_indicator
+from ui.selectors import pick_area, pick_indicator, pick_pooled, pick_standardised
 from ui.state import url_multiselect, url_select
 from views import charts, sources, timeseries
 from views.labels import area_label, area_options
+from views.selection import standardised_rows
 
 
 def url_checkbox(param: str, label: str) -> bool:
@@ -58,10 +58,21 @@ with options_row[2]:
     )
 
 split_by = timeseries.SPLITS[split]
+period_row = st.columns(2)
+with period_row[0]:
+    pooled = pick_pooled(indicator)
+with period_row[1]:
+    # Each age band is its own rate: only the total over the bands is standardised.
+    standardised = pick_standardised(indicator) if split_by != "age_band" else False
 sexes, ages = timeseries.breakdown(indicator, split_by)
 codes = timeseries.chosen_areas(area, others, with_hf)
-series = data.time_series(indicator.id, codes, sexes, ages)
-national = data.time_series(indicator.id, [NATIONAL_CODE], sexes, ages) if with_national else None
+series = data.time_series(indicator.id, codes, sexes, ages, pooled)
+national = (
+    data.time_series(indicator.id, [NATIONAL_CODE], sexes, ages, pooled) if with_national else None
+)
+if standardised:
+    series = standardised_rows(series)
+    national = standardised_rows(national) if national is not None else None
 
 if series.empty and (national is None or national.empty):
     empty_state(
@@ -71,9 +82,16 @@ if series.empty and (national is None or national.empty):
 else:
     shown = pd.concat([series, national]) if national is not None else series
     chart_block(
-        cached_figure(charts.trend_figure, series, indicator, national, split_by=split_by),
-        lambda: timeseries.trend_table(shown, indicator),
-        timeseries.caption(indicator, with_national),
+        cached_figure(
+            charts.trend_figure,
+            series,
+            indicator,
+            national,
+            split_by=split_by,
+            standardised=standardised,
+        ),
+        lambda: timeseries.trend_table(shown, indicator, pooled, standardised),
+        timeseries.caption(indicator, with_national, pooled, standardised),
         key="trend",
         filename=f"tidsserie_{indicator.id}",
     )
@@ -85,11 +103,11 @@ else:
                 sources.source_of(
                     indicator.id, missing[0], data.slice_sources(), data.fallback_source()
                 ),
-                f"for {year_span(missing)}",
+                f"for {timeseries.periods_text(missing, indicator, pooled)}",
             ),
             icon=":material/info:",
         )
-    note = timeseries.suppressed_note(series)
+    note = timeseries.suppressed_note(series, indicator, pooled)
     if note:
         st.info(note, icon=":material/visibility_off:")
     with st.expander("Om indikatoren"):

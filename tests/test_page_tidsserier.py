@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 PAGE = "app_pages/tidsserier.py"
@@ -47,3 +50,25 @@ def test_only_national_with_nothing_else_explains_itself(app_test) -> None:
     at = app_test(PAGE, {"omrade": "NO", "land": "0"})
     assert not at.exception
     assert any("ingen tall" in info.value for info in at.info)
+
+
+def test_pooled_standardised_series_name_periods_and_the_rate(app_test) -> None:
+    at = app_test(PAGE, {"indikator": "kad_bruk", "periode": "samlet", "rate": "standardisert"})
+    assert not at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ticks = figure["layout"]["xaxis"]["ticktext"]
+    assert ticks and all(re.fullmatch(r"\d{4}–\d{4}", tick) for tick in ticks)
+    assert figure["layout"]["yaxis"]["title"]["text"].endswith(", aldersstandardisert")
+    caption = " ".join(element.value for element in at.caption)
+    assert "aldersstandardisert). Hvert punkt er 3 år samlet" in caption
+    at.toggle(key="table_trend").set_value(True).run()
+    table = at.dataframe[0].value
+    assert {"Periode", "Aldersstandardisert verdi"} <= set(table.columns)
+
+
+def test_crude_single_years_by_link(app_test) -> None:
+    at = app_test(PAGE, {"indikator": "kad_bruk", "periode": "enkeltar", "rate": "raa"})
+    assert not at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "ticktext" not in figure["layout"]["xaxis"]
+    assert "aldersstandardisert" not in " ".join(element.value for element in at.caption)

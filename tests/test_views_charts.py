@@ -138,3 +138,30 @@ def test_a_narrow_chart_labels_every_second_year_of_a_long_series() -> None:
     assert charts.trend_figure(long, SHARE).layout.xaxis.ticklabelstep == 1
     short = series("3401", "Kongsvinger", [10.0] * 4)
     assert charts.trend_figure(short, SHARE, narrow=True).layout.xaxis.ticklabelstep == 1
+
+
+def test_pooled_periods_stand_at_their_last_year_labelled_with_the_period() -> None:
+    frame = series("3401", "Kongsvinger", [10, 11, 12])
+    frame["period"] = [f"{year - 2}-{year}" for year in frame["year"]]
+    fig = charts.trend_figure(frame, SHARE)
+    assert list(fig.layout.xaxis.tickvals) == [2020, 2021, 2022]
+    assert list(fig.layout.xaxis.ticktext) == ["2018–2020", "2019–2021", "2020–2022"]
+    trace = line(fig, "Kongsvinger")
+    assert list(trace.x) == [2020, 2021, 2022]
+    assert trace.text[0] == "2018–2020"
+    assert "%{text}" in trace.hovertemplate
+    # Single years keep plain year ticks.
+    assert (
+        charts.trend_figure(series("3401", "Kongsvinger", [10]), SHARE).layout.xaxis.ticktext
+        is None
+    )
+
+
+def test_standardised_charts_say_so_on_the_axis_and_in_the_hover() -> None:
+    rate = get_indicator("kad_bruk")
+    fig = charts.trend_figure(series("3401", "Kongsvinger", [10, 11]), rate, standardised=True)
+    assert fig.layout.yaxis.title.text == f"{rate.unit}, aldersstandardisert"
+    assert "Aldersstandardisert verdi:" in line(fig, "Kongsvinger").hovertemplate
+    bars = charts.ranked_bars_figure(slice_frame(), rate, 15.0, standardised=True)
+    assert bars.layout.xaxis.title.text == f"{rate.unit}, aldersstandardisert"
+    assert all("Aldersstandardisert verdi:" in bar.hovertemplate for bar in bars.data[:1])

@@ -14,6 +14,7 @@ from views.timeseries import (
     breakdown,
     caption,
     chosen_areas,
+    periods_text,
     split_options,
     suppressed_note,
     trend_table,
@@ -52,7 +53,7 @@ def test_chosen_areas_add_each_helsefellesskap_once_and_never_the_nation() -> No
 
 def test_suppressed_note_names_each_area_with_its_hidden_years() -> None:
     shown = series("3401", "Kongsvinger", [10, 11, 12, 11])
-    assert suppressed_note(shown) is None
+    assert suppressed_note(shown, SHARE) is None
     frame = pd.concat(
         [
             series("1511", "Vanylven", [None, 8, None, None]),
@@ -60,7 +61,7 @@ def test_suppressed_note_names_each_area_with_its_hidden_years() -> None:
             series("3403", "Hamar", [9, None, 10, 11]),
         ]
     )
-    note = suppressed_note(frame)
+    note = suppressed_note(frame, SHARE)
     assert note is not None
     assert note.endswith("ikke som null: Vanylven (2020, 2022, 2023); Hamar (2021).")
 
@@ -80,3 +81,31 @@ def test_caption_names_the_band_only_with_intervals_and_the_line_only_when_drawn
         f"{SHARE.title} (%). Skyggelagt bånd: 95 % konfidensintervall. Svart linje: hele landet."
     )
     assert caption(RATIO, with_national=False) == (f"{RATIO.title} ({RATIO.unit}).")
+
+
+RATE = get_indicator("kad_bruk")  # standardised, pools 3 years
+
+
+def test_pooled_table_names_the_period_and_the_standardised_value() -> None:
+    frame = series("3401", "Kongsvinger", [10, None])  # years 2020 and 2021
+    table = trend_table(frame, RATE, pooled=True, standardised=True)
+    assert table.columns[1] == "Periode"
+    assert table["Periode"].tolist() == ["2018–2020", "2019–2021"]
+    assert "Aldersstandardisert verdi" in table.columns
+    assert list(trend_table(frame, RATE).columns)[1] == "År"
+
+
+def test_pooled_suppressed_note_and_missing_periods_are_periods() -> None:
+    frame = series("1511", "Vanylven", [None, 8, None])
+    note = suppressed_note(frame, RATE, pooled=True)
+    assert note is not None
+    assert note.endswith("Vanylven (2018–2020, 2020–2022).")
+    assert periods_text([2021, 2020], RATE, pooled=True) == "2018–2020, 2019–2021"
+    assert periods_text([2021, 2019, 2020], RATE, pooled=False) == "2019–2021"
+
+
+def test_caption_says_pooled_and_aldersstandardisert() -> None:
+    assert caption(RATE, with_national=False, pooled=True, standardised=True) == (
+        f"{RATE.title} ({RATE.unit}, aldersstandardisert). Hvert punkt er 3 år samlet, vist "
+        "ved periodens siste år. Skyggelagt bånd: 95 % konfidensintervall."
+    )

@@ -13,10 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.catalogue import Indicator
+from indicators.periods import display_period
 from indicators.stats import JUDGEMENT_LABELS, funnel_limits
 from views.format import number, with_unit
 from views.judgement import judged
-from views.labels import SEX_LABELS, age_label
+from views.labels import SEX_LABELS, age_label, unit_text, value_heading
 from views.theme import (
     AREA_COLOURS,
     JUDGEMENT_COLOURS,
@@ -41,14 +42,31 @@ FUNNEL_CLASSES = {
 BAR_HEIGHT = {False: 24, True: 36}
 
 
-def _hover(indicator: Indicator, first_line: str, axis: str = "y", extra: str = "") -> str:
+def _hover(
+    indicator: Indicator,
+    first_line: str,
+    axis: str = "y",
+    extra: str = "",
+    standardised: bool = False,
+) -> str:
     """Norwegian hover text; customdata holds the interval as text, or '' when there is none."""
     fmt = f",.{indicator.decimals}f"
     unit = f" {indicator.unit}" if indicator.unit else ""
     return (
-        f"<b>{first_line}</b>{extra}<br>Verdi: %{{{axis}:{fmt}}}{unit}"
+        f"<b>{first_line}</b>{extra}<br>{value_heading(standardised)}: %{{{axis}:{fmt}}}{unit}"
         "%{customdata}<extra></extra>"
     )
+
+
+def period_names(frames: list[pd.DataFrame]) -> dict[int, str]:
+    """Each year as the x axis names it: the pooled period that ends in it ("2022–2024")
+    where the rows are pooled, else the year itself."""
+    names: dict[int, str] = {}
+    for frame in frames:
+        periods = frame["period"] if "period" in frame else frame["year"].astype(str)
+        for year, period in zip(frame["year"], periods, strict=True):
+            names[int(year)] = display_period(period)
+    return names
 
 
 def _interval_text(frame: pd.DataFrame, indicator: Indicator) -> list[str]:
@@ -100,6 +118,8 @@ def _line_traces(
     colour: str,
     dash: str,
     band: bool,
+    periods: dict[int, str],
+    standardised: bool,
 ) -> list[go.Scatter]:
     """The line of one series, with its CI band behind it when asked and meaningful."""
     traces = []
@@ -129,8 +149,9 @@ def _line_traces(
             connectgaps=False,
             line={"color": colour, "dash": dash, "width": 2.5},
             marker={"size": 7},
+            text=[periods.get(int(year), str(year)) for year in frame["year"]],
             customdata=_interval_text(frame, indicator),
-            hovertemplate=_hover(indicator, name + " %{x}"),
+            hovertemplate=_hover(indicator, name + " %{text}", standardised=standardised),
         )
     )
     return traces
@@ -160,16 +181,20 @@ def trend_figure(
     big: bool = False,
     split_by: str | None = None,
     narrow: bool = False,
+    standardised: bool = False,
 ) -> go.Figure:
     """Lines over the years per area (and per sex or age band), CI bands and the national
     line; suppressed years break the line, because a zero would be a false value.
 
     ``narrow`` is for charts in a column: the legend goes below the plot, where beside it
-    would take half the width, and at normal size every second year is labelled."""
+    would take half the width, and at normal size every second year is labelled. Pooled
+    periods stand at their last year, labelled with the whole period; ``standardised``
+    names the age-standardised value in the axis and hover."""
     if split_by not in (None, "sex", "age_band"):
         raise ValueError(f"split_by must be None, 'sex' or 'age_band', not {split_by!r}")
     frames = [series_df] + ([national_df] if national_df is not None else [])
     years = sorted({int(y) for frame in frames for y in frame["year"]})
+    periods = period_names(frames)
     split_values = list(dict.fromkeys(pd.concat(frames)[split_by])) if split_by else [""]
     dashes = {v: SPLIT_DASHES[i % len(SPLIT_DASHES)] for i, v in enumerate(split_values)}
     fig = go.Figure()
@@ -184,6 +209,8 @@ def trend_figure(
                 colour,
                 dashes[split_value],
                 band=True,
+                periods=periods,
+                standardised=standardised,
             )
         )
     if national_df is not None:
@@ -193,13 +220,22 @@ def trend_figure(
             # The national value rests on large counts: its band would only add clutter.
             fig.add_traces(
                 _line_traces(
-                    _with_gaps(rows, years), indicator, name, NATIONAL_COLOUR, dash, band=False
+                    _with_gaps(rows, years),
+                    indicator,
+                    name,
+                    NATIONAL_COLOUR,
+                    dash,
+                    band=False,
+                    periods=periods,
+                    standardised=standardised,
                 )
             )
     base_layout(fig, height=620 if big else 440, big=big)
     label_step = 2 if narrow and not big and len(years) > NARROW_YEAR_LABELS else 1
     fig.update_xaxes(title=None, dtick=1, tickformat="d", ticklabelstep=label_step)
-    fig.update_yaxes(title=indicator.unit, rangemode="tozero")
+    if any(name != str(year) for year, name in periods.items()):
+        fig.update_xaxes(tickvals=years, ticktext=[periods[year] for year in years])
+    fig.update_yaxes(title=unit_text(indicator, standardised), rangemode="tozero")
     # Legend on the right: long area names overlap when laid out in a row above the plot.
     beside = {"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "xanchor": "left"}
     below = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "xanchor": "left"}
@@ -228,9 +264,11 @@ def ranked_bars_figure(
     national_value: float,
     highlight: str | None = None,
     big: bool = False,
+    standardised: bool = False,
 ) -> go.Figure:
     """Areas as horizontal bars, highest on top, with CI whiskers, coloured (and marked with
-    a symbol) by their judgement against the national value, which is a vertical line."""
+    a symbol) by their judgement against the national value, which is a vertical line;
+    ``standardised`` names the age-standardised value in the axis and hover."""
     frame = _bar_order(judged(slice_df, indicator, national_value))
     frame["label"] = [_bar_label(row, highlight) for _, row in frame.iterrows()]
     frame["interval"] = _interval_text(frame, indicator)
@@ -257,7 +295,7 @@ def ranked_bars_figure(
                 },
                 error_x=error if indicator.has_ci else None,
                 customdata=rows["interval"],
-                hovertemplate=_hover(indicator, "%{y}", axis="x"),
+                hovertemplate=_hover(indicator, "%{y}", axis="x", standardised=standardised),
             )
         )
     if hidden.any():
@@ -281,7 +319,7 @@ def ranked_bars_figure(
     height = max(320, BAR_HEIGHT[big] * len(frame) + 140)
     base_layout(fig, height=height, big=big)
     fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"]), title=None)
-    fig.update_xaxes(title=indicator.unit, rangemode="tozero")
+    fig.update_xaxes(title=unit_text(indicator, standardised), rangemode="tozero")
     fig.update_layout(barmode="overlay", bargap=0.25, margin={"t": 70})
     return fig
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.provenance import year_span
 from geo.areas import NATIONAL_CODE, helsefellesskap_of
 from indicators.catalogue import Indicator
 from indicators.vocabulary import ALL, Sex
-from views.labels import SEX_LABELS, age_label
+from views.labels import SEX_LABELS, STANDARDISED_WORD, age_label, period_text, value_heading
 from views.sources import FLAG_MARK, flag_notes, is_flagged
 from views.tables import interval_texts, value_texts
 
@@ -46,32 +47,47 @@ def chosen_areas(area: str, others: list[str], with_hf: bool) -> list[str]:
     return [code for code in dict.fromkeys(codes) if code != NATIONAL_CODE]
 
 
-def suppressed_note(series: pd.DataFrame) -> str | None:
-    """Which years are hidden where, since a gap in a line is easy to miss."""
+def periods_text(years: list[int], indicator: Indicator, pooled: bool) -> str:
+    """Years as a span ("2015–2018"), or pooled periods one by one ("2016–2018, 2017–2019")
+    since overlapping periods make a span misleading."""
+    if not pooled:
+        return year_span(years)
+    return ", ".join(period_text(indicator, year, pooled) for year in sorted(years))
+
+
+def suppressed_note(series: pd.DataFrame, indicator: Indicator, pooled: bool = False) -> str | None:
+    """Which years (or periods) are hidden where, since a gap in a line is easy to miss."""
     hidden = series[series["suppressed"]]
     if hidden.empty:
         return None
-    parts = [
-        f"{name} ({', '.join(str(y) for y in sorted(rows['year'].unique()))})"
-        for name, rows in hidden.groupby("area_name", sort=False)
-    ]
+    parts = []
+    for name, rows in hidden.groupby("area_name", sort=False):
+        years = sorted(int(year) for year in rows["year"].unique())
+        parts.append(f"{name} ({', '.join(period_text(indicator, y, pooled) for y in years)})")
     return (
         "Noen tall er skjult (prikket) av personvernhensyn og vises som brudd i linjen, "
         "ikke som null: " + "; ".join(parts) + "."
     )
 
 
-def trend_table(frame: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+def trend_table(
+    frame: pd.DataFrame, indicator: Indicator, pooled: bool = False, standardised: bool = False
+) -> pd.DataFrame:
     """The numbers behind the chart, in words a reader can copy; a flagged value is marked
     and its note is beside it."""
     marks = is_flagged(frame).map({True: f" {FLAG_MARK}", False: ""}).tolist()
+    when = (
+        {"Periode": [period_text(indicator, int(year), True) for year in frame["year"]]}
+        if pooled
+        else {"År": frame["year"]}
+    )
     return pd.DataFrame(
         {
             "Område": frame["area_name"],
-            "År": frame["year"],
+            **when,
             "Kjønn": frame["sex"].map(SEX_LABELS),
             "Alder": frame["age_band"].map(age_label),
-            "Verdi": [
+            value_heading(standardised): [
                 text + mark for text, mark in zip(value_texts(frame, indicator), marks, strict=True)
             ],
             "95 % KI": interval_texts(frame, indicator),
@@ -87,9 +103,16 @@ def missing_national_years(series: pd.DataFrame, national: pd.DataFrame) -> list
     return sorted(int(year) for year in with_values - national_years)
 
 
-def caption(indicator: Indicator, with_national: bool) -> str:
+def caption(
+    indicator: Indicator, with_national: bool, pooled: bool = False, standardised: bool = False
+) -> str:
     """What the chart shows, with what the band and black line mean (the source is below)."""
-    parts = [f"{indicator.title} ({indicator.unit})."]
+    rate = f", {STANDARDISED_WORD}" if standardised else ""
+    parts = [f"{indicator.title} ({indicator.unit}{rate})."]
+    if pooled:
+        parts.append(
+            f"Hvert punkt er {indicator.pooled_years} år samlet, vist ved periodens siste år."
+        )
     if indicator.has_ci:
         parts.append("Skyggelagt bånd: 95 % konfidensintervall.")
     if with_national:
