@@ -5,21 +5,35 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from geo.areas import NATIONAL_CODE, Level
-from indicators.catalogue import Indicator
+from indicators.vocabulary import ALL
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
-from ui.selectors import DEFAULT_AREA, pick_age, pick_indicator, pick_sex, pick_year
+from ui.selectors import (
+    DEFAULT_AREA,
+    pick_age,
+    pick_indicator,
+    pick_pooled,
+    pick_sex,
+    pick_standardised,
+    pick_year,
+)
 from ui.state import url_select
 from views import charts, sources
-from views.comparison import comparison_summary, funnel_table, ranking_table
+from views.comparison import (
+    comparison_summary,
+    funnel_table,
+    rank_table,
+    ranking_table,
+    variation_report,
+    variation_sentences,
+)
 from views.format import number, with_unit
-from views.labels import area_label, area_options
+from views.labels import area_label, area_options, unit_text
 from views.map_text import national_missing
-from views.selection import Selection, slice_view
+from views.selection import Selection, SliceView, slice_view
 
 LEVELS = {
     Level.KOMMUNE: "Kommunene i ett helsefellesskap",
@@ -27,16 +41,18 @@ LEVELS = {
 }
 
 
-def show_metrics(judged: pd.DataFrame, indicator: Indicator, national: float) -> None:
+def show_metrics(view: SliceView) -> None:
     """National value, Helseatlas' variation ratio and how many differ from the nation."""
-    summary = comparison_summary(judged, national)
+    indicator, standardised = view.selection.indicator, view.selection.standardised
+    summary = comparison_summary(view.rows, view.national)
     cols = st.columns(4)
     # Long units ("per 1 000 innbyggere") go in the label, where they are not cut off.
     if indicator.unit == "%":
         cols[0].metric("Hele landet", with_unit(summary.national, indicator))
     else:
         cols[0].metric(
-            f"Hele landet, {indicator.unit}", number(summary.national, indicator.decimals)
+            f"Hele landet, {unit_text(indicator, standardised)}",
+            number(summary.national, indicator.decimals),
         )
     cols[1].metric(
         "Variasjon",
@@ -56,13 +72,29 @@ def show_metrics(judged: pd.DataFrame, indicator: Indicator, national: float) ->
     )
 
 
-def show_funnel(frame: pd.DataFrame, indicator: Indicator, national: float, key: str) -> None:
+def show_variation(view: SliceView, within: str | None) -> None:
+    """Helseatlas' summary in words: highest against lowest, and whether the ranking holds."""
+    report = variation_report(data, view.selection, within)
+    st.markdown(" ".join(variation_sentences(report)))
+    with st.expander("Rangeringen av helsefellesskapene år for år"):
+        st.dataframe(rank_table(report), hide_index=True)
+
+
+def show_funnel(view: SliceView, key: str) -> None:
     """The funnel plot with a short reading guide; explains why when it does not apply."""
+    frame, national, chosen = view.rows, view.national, view.selection
+    indicator = chosen.indicator
     st.subheader("Traktdiagram: hvilke forskjeller er større enn tilfeldig?")
     if not indicator.has_ci:
         empty_state(
             "Traktdiagram vises bare for andeler og rater. Denne indikatoren er et forhold "
             "eller et kronebeløp uten teller og nevner som kan variere tilfeldig."
+        )
+        return
+    if chosen.standardised:
+        empty_state(
+            "Traktdiagrammet vises for rå rater: grensene regnes fra teller og nevner, og det "
+            "kan ikke en aldersstandardisert rate. Velg «Rå rate» for å se det."
         )
         return
     st.markdown(
@@ -110,30 +142,37 @@ with next(filters):
     sex = pick_sex(indicator)
 with next(filters):
     age = pick_age(indicator)
+period_row = st.columns(2)
+with period_row[0]:
+    pooled = pick_pooled(indicator)
+with period_row[1]:
+    standardised = pick_standardised(indicator) if age == ALL else False
 
-view = (
-    slice_view(
-        data, Selection(indicator, year, sex, age, level, hf or NATIONAL_CODE), within=hf or None
-    )
+chosen = (
+    Selection(indicator, year, sex, age, level, hf or NATIONAL_CODE, pooled, standardised)
     if year is not None
     else None
 )
+view = slice_view(data, chosen, within=hf or None) if chosen is not None else None
 if view is None or view.rows.empty:
     empty_state("Det finnes ingen tall for dette valget ennå.")
 else:
     rows, national = view.rows, view.national
-    show_metrics(rows, indicator, national)
+    show_metrics(view)
     if national_missing(view):
         source = sources.source_of(indicator.id, year, data.slice_sources(), data.fallback_source())
-        empty_state(sources.no_national_reason(source, f"for {year}"))
+        empty_state(sources.no_national_reason(source, f"for {chosen.period}"))
+    show_variation(view, hf or None)
     scope = area_label(hf) if level == Level.KOMMUNE else "alle helsefellesskap"
     chart_block(
-        cached_figure(charts.ranked_bars_figure, rows, indicator, national),
-        lambda: ranking_table(rows, indicator),
-        f"{indicator.title}, {scope}, {year} ({indicator.unit}). Stiplet linje: hele landet. "
-        "Streker: 95 % konfidensintervall.",
+        cached_figure(
+            charts.ranked_bars_figure, rows, indicator, national, standardised=standardised
+        ),
+        lambda: ranking_table(rows, indicator, standardised),
+        f"{indicator.title}, {scope}, {chosen.period} ({unit_text(indicator, standardised)}). "
+        "Stiplet linje: hele landet. Streker: 95 % konfidensintervall.",
         key=f"ranking_{level}",
-        filename=f"rangering_{indicator.id}_{year}",
+        filename=f"rangering_{indicator.id}_{chosen.period.replace('–', '-')}",
     )
     show_sources([(indicator.id, year)])
-    show_funnel(rows, indicator, national, level)
+    show_funnel(view, level)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 PAGE = "app_pages/sammenlign.py"
@@ -42,3 +44,38 @@ def test_bad_link_values_give_a_notice(app_test) -> None:
     notices = [info.value for info in at.info if "Lenken" in info.value]
     assert len(notices) == 3
     assert len(at.get("plotly_chart")) == 2
+
+
+def texts(at) -> str:
+    return " ".join(element.value for element in [*at.markdown, *at.caption])
+
+
+def test_variation_summary_names_the_extremes_and_the_stability(app_test) -> None:
+    at = app_test(PAGE, {"indikator": "kad_bruk", "rate": "raa"})
+    assert not at.exception
+    summary = texts(at)
+    assert re.search(
+        r"I \d{4} har høyeste helsefellesskap \d+,\d ganger så høy verdi som laveste "
+        r"\(.+ mot .+\)\.",
+        summary,
+    )
+    assert re.search(r"Rangeringen er (ikke )?stabil de siste tre årene|for få år", summary)
+    assert "Innenfor Helsefellesskapet Innlandet har kommunen med høyest verdi" in summary
+    assert "samlet;" in summary  # kommuner are compared on pooled values
+
+
+def test_standardised_pooled_ranking_says_so_and_explains_the_funnel(app_test) -> None:
+    params = {"indikator": "kad_bruk", "niva": "helsefellesskap", "periode": "samlet"}
+    at = app_test(PAGE, params)
+    assert not at.exception
+    assert re.search(
+        r", alle helsefellesskap, \d{4}–\d{4} \(per 1 000 innbyggere, aldersstandardisert\)",
+        texts(at),
+    )
+    assert "de siste tre periodene" in texts(at) or "for få perioder" in texts(at)
+    assert "aldersstandardisert verdi som laveste" in texts(at)
+    assert len(at.get("plotly_chart")) == 1  # the funnel needs crude counts
+    assert any("Velg «Rå rate»" in info.value for info in at.info)
+    crude = app_test(PAGE, params | {"rate": "raa"})
+    assert len(crude.get("plotly_chart")) == 2
+    assert "aldersstandardisert" not in texts(crude)
