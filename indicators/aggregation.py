@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.periods import period_label, windows
+from indicators.periods import newest_period, period_label
 from indicators.vocabulary import ALL, CELL_KEY, Flag
 
 
@@ -67,8 +67,8 @@ def add_area_aggregates(cells: pd.DataFrame, membership: pd.DataFrame) -> pd.Dat
 
 def pooled_periods(cells: pd.DataFrame, lengths: dict[str, int]) -> pd.DataFrame:
     """Pooled rows for ``cells`` (single years, CELL_KEY, numerator, denominator, flag, note):
-    for every indicator in ``lengths``, periods of that many years ending in the newest year
-    and every that many years before it (indicators/periods.py ``windows``), the summed
+    for every indicator in ``lengths``, the period of that many years ending in its newest
+    year (indicators/periods.py ``newest_period`` says why only that one): the summed
     numerator and denominator of each area, sex and age band, with period "2022-2024" and
     year its last year.
 
@@ -84,9 +84,11 @@ def pooled_periods(cells: pd.DataFrame, lengths: dict[str, int]) -> pd.DataFrame
     frames = []
     for length in sorted(set(lengths.values())):
         rows = counted[counted["indicator_id"].map(lengths) == length]
-        for last in windows(rows["year"].unique(), length):
-            window = rows[rows["year"].between(last - length + 1, last)]
-            frames.append(_pool(window, keys, int(last), length))
+        for _, of_indicator in rows.groupby("indicator_id", observed=True):
+            last = newest_period(of_indicator["year"].unique(), length)
+            if last is not None:
+                period = of_indicator[of_indicator["year"].between(last - length + 1, last)]
+                frames.append(_pool(period, keys, last, length))
     columns = [*CELL_KEY, "period", "numerator", "denominator", "flag", "note"]
     if not frames:
         return pd.DataFrame(columns=columns)

@@ -15,11 +15,11 @@ from indicators.catalogue import load_catalogue
 from indicators.periods import (
     display_period,
     linked_periods,
+    newest_period,
     overlapping,
     parse_period,
     period_label,
     period_years,
-    windows,
 )
 from indicators.standard_population import standard_weights
 from indicators.standardise import directly_standardised
@@ -42,11 +42,11 @@ def test_period_labels_and_their_parts():
             parse_period(bad)
 
 
-def test_periods_end_in_the_newest_year_do_not_overlap_and_need_every_year():
-    assert windows(range(2015, 2025), 3) == [2018, 2021, 2024]
-    assert windows(range(2015, 2025), 5) == [2019, 2024]
-    assert windows([2015, 2016, 2017, 2019, 2020, 2021, 2022], 3) == [2022]
-    assert windows([2023, 2024], 3) == []
+def test_the_pooled_period_ends_in_the_newest_year_and_needs_every_year():
+    assert newest_period(range(2015, 2025), 3) == 2024
+    assert newest_period(range(2015, 2025), 5) == 2024
+    assert newest_period([2021, 2023, 2024], 3) is None
+    assert newest_period([], 3) is None
     assert overlapping([2020], 3) == ["2018-2020", "2019-2021", "2020-2022"]
     assert overlapping([2020, 2021], 3) == ["2018-2020", "2019-2021", "2020-2022", "2021-2023"]
 
@@ -67,16 +67,13 @@ def _cells(years: range, numerators: list[float], denominators: list[float]) -> 
     )
 
 
-def test_pooled_periods_sum_counts_and_skip_a_window_with_a_year_missing():
+def test_pooled_periods_sum_counts_and_need_every_year():
     cells = _cells(range(2018, 2025), [5, 6, 12, 9, 15, 4, 7], [20, 21, 40, 35, 45, 30, 38])
     pooled = pooled_periods(cells, {SHARE: 3})
     assert pooled[["period", "year", "numerator", "denominator"]].values.tolist() == [
-        ["2019-2021", 2021, 27, 96],
-        ["2022-2024", 2024, 26, 113],
+        ["2022-2024", 2024, 26, 113]
     ]
-    # 2020 missing: 2018-2020 would be the next period, 2019-2021 cannot be summed.
-    pooled = pooled_periods(cells[cells["year"] != 2020], {SHARE: 3})
-    assert pooled["period"].tolist() == ["2022-2024"]
+    assert pooled_periods(cells[cells["year"] != 2023], {SHARE: 3}).empty
 
 
 def test_a_year_without_counts_leaves_no_pooled_cell_and_flags_carry_over():
