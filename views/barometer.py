@@ -143,12 +143,15 @@ def _shows_standardised(indicator: Indicator, latest: pd.Series | None, wanted: 
 def _indicator_row(
     indicator: Indicator,
     group: PatientGroup,
-    area_rows: pd.DataFrame,
-    national_rows: pd.DataFrame,
-    single_years: pd.DataFrame,
+    shown: tuple[pd.DataFrame, pd.DataFrame],
+    single_years: tuple[pd.DataFrame, pd.DataFrame],
     period_years: int,
     standardised: bool,
 ) -> dict:
+    """``shown`` and ``single_years`` are (area rows, national rows): the value and judgement
+    come from the shown ones, the sparkline and trend from the single years."""
+    area_rows, national_rows = shown
+    area_single, national_single = single_years
     area_by_year = area_rows.set_index("year")
     year = _latest_year(area_rows, national_rows)
     latest = area_by_year.loc[year] if year in area_by_year.index else None
@@ -167,9 +170,10 @@ def _indicator_row(
     national = float(national_by_year.get(year, math.nan))
     latest_value = pd.DataFrame({"value": [value], "ci_low": [low], "ci_high": [high]})
     judgement = judgements(latest_value, indicator, national).iloc[0]
-    years = sorted(set(area_by_year.index) | set(national_by_year.index))
-    spark = [float(area_by_year[value_column].get(y, math.nan)) for y in years]
-    trend = recent_trend(single_years, indicator, _latest_year(single_years, national_rows))
+    spark_area = area_single.set_index("year")[value_column]
+    spark_national = national_single.set_index("year")[value_column]
+    years = sorted(set(spark_area.index) | set(spark_national.index))
+    trend = recent_trend(area_single, indicator, _latest_year(area_single, national_single))
     trend_note = None
     if trend.direction is None:
         counts = indicator.measure in (Measure.SHARE, Measure.RATE)
@@ -199,8 +203,8 @@ def _indicator_row(
         "judgement_label": JUDGEMENT_LABELS[judgement],
         "symbol": JUDGEMENT_SYMBOLS[judgement],
         "spark_years": [int(y) for y in years],
-        "spark": spark,
-        "spark_national": [float(national_by_year.get(y, math.nan)) for y in years],
+        "spark": [float(spark_area.get(y, math.nan)) for y in years],
+        "spark_national": [float(spark_national.get(y, math.nan)) for y in years],
         "trend": trend.direction,
         "trend_meaning": trend_meaning(trend.direction, indicator.polarity),
         "trend_p": trend.p_value,
@@ -226,24 +230,25 @@ def barometer_table(
     value of the same year, the judgement, the trend and the values for a sparkline.
 
     ``profile`` holds single years. With ``pooled_profile``, indicators that pool read their
-    value, national value and sparkline from its periods instead; the trend always comes
-    from the single years. ``standardised`` shows age-standardised rates where there are."""
+    value and national value from its newest period instead; the sparkline and the trend
+    always come from the single years (a store holds few pooled periods, and they would say
+    less about the direction). ``standardised`` shows age-standardised rates where there
+    are."""
     groups = {group.id: group for group in patient_groups()}
     single = _by_area(profile)
     pooled = single if pooled_profile is None else _by_area(pooled_profile)
     empty = profile.iloc[0:0]
+    areas = (area_code, NATIONAL_CODE)
     rows = []
     for indicator in catalogue.values():
         length = indicator.pooled_years if pooled_profile is not None else None
         shown = pooled if length else single
-        area_single = single.get(area_code, {}).get(indicator.id, empty)
         rows.append(
             _indicator_row(
                 indicator,
                 groups[indicator.patient_group],
-                shown.get(area_code, {}).get(indicator.id, empty),
-                shown.get(NATIONAL_CODE, {}).get(indicator.id, empty),
-                area_single,
+                tuple(shown.get(a, {}).get(indicator.id, empty) for a in areas),
+                tuple(single.get(a, {}).get(indicator.id, empty) for a in areas),
                 length or 1,
                 standardised,
             )
@@ -315,14 +320,18 @@ def judged_count(table: pd.DataFrame) -> int:
 
 
 def shown_slices(table: pd.DataFrame) -> list[tuple[str, int]]:
-    """The indicator-years a barometer shows: each row's years, sparkline included, and
-    every year of a pooled period."""
+    """The indicator-years a barometer shows: the sparkline's years and every year of the
+    period shown."""
     return [
         (indicator_id, year)
-        for indicator_id, years, length in zip(
-            table["indicator_id"], table["spark_years"], table["period_years"], strict=True
+        for indicator_id, years, last, length in zip(
+            table["indicator_id"],
+            table["spark_years"],
+            table["year"],
+            table["period_years"],
+            strict=True,
         )
-        for year in sorted({end - k for end in years for k in range(length)})
+        for year in sorted({*years, *([] if pd.isna(last) else range(last - length + 1, last + 1))})
     ]
 
 
