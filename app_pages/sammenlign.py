@@ -31,7 +31,7 @@ from views.comparison import (
     variation_sentences,
 )
 from views.format import number, with_unit
-from views.labels import area_label, area_options, unit_text
+from views.labels import STANDARDISED_WORD, area_label, area_options, unit_text
 from views.map_text import national_missing
 from views.selection import Selection, SliceView, slice_view
 
@@ -45,14 +45,15 @@ def show_metrics(view: SliceView) -> None:
     """National value, Helseatlas' variation ratio and how many differ from the nation."""
     indicator, standardised = view.selection.indicator, view.selection.standardised
     summary = comparison_summary(view.rows, view.national)
-    cols = st.columns(4)
+    cols = st.columns([3, 2, 2, 1])
     # Long units ("per 1 000 innbyggere") go in the label, where they are not cut off.
     if indicator.unit == "%":
         cols[0].metric("Hele landet", with_unit(summary.national, indicator))
     else:
+        # The rate word first, so a cut-off label still says the value is standardised.
+        rate = f"{STANDARDISED_WORD}, " if standardised else ""
         cols[0].metric(
-            f"Hele landet, {unit_text(indicator, standardised)}",
-            number(summary.national, indicator.decimals),
+            f"Hele landet, {rate}{indicator.unit}", number(summary.national, indicator.decimals)
         )
     cols[1].metric(
         "Variasjon",
@@ -75,7 +76,7 @@ def show_metrics(view: SliceView) -> None:
 def show_variation(view: SliceView, within: str | None) -> None:
     """Helseatlas' summary in words: highest against lowest, and whether the ranking holds."""
     report = variation_report(data, view.selection, within)
-    st.markdown(" ".join(variation_sentences(report)))
+    st.markdown("\n".join(f"- {sentence}" for sentence in variation_sentences(report)))
     with st.expander("Rangeringen av helsefellesskapene år for år"):
         st.dataframe(rank_table(report), hide_index=True)
 

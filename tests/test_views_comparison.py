@@ -223,7 +223,7 @@ def test_pooled_stability_is_over_the_last_three_periods() -> None:
     assert variation_sentences(result)[:2] == [
         "I 2022–2024 har høyeste helsefellesskap 1,8 ganger så høy verdi som laveste "
         "(Finnmark mot Vestre Viken).",
-        "Rangeringen er stabil de siste tre periodene (2016–2018, 2019–2021 og 2022–2024) "
+        "Rangeringen er stabil de siste tre periodene, 2016–2018, 2019–2021 og 2022–2024 "
         "(Spearman ≥ 0,7 fra periode til periode: 1,00 og 0,94).",
     ]
     assert list(rank_table(result).columns)[1:] == [

@@ -130,6 +130,7 @@ def _line_traces(
                 go.Scatter(
                     x=xs,
                     y=ys,
+                    mode="lines",  # Plotly adds markers to short traces otherwise
                     fill="toself",
                     fillcolor=_translucent(colour),
                     line={"width": 0},

@@ -196,7 +196,7 @@ def _stability_sentence(stability: RankStability, chosen: Selection) -> str:
         )
     if chosen.pooled:
         periods = [period_text(chosen.indicator, year, True) for year in stability.years]
-        when = f"de siste tre periodene ({', '.join(periods[:-1])} og {periods[-1]})"
+        when = f"de siste tre periodene, {', '.join(periods[:-1])} og {periods[-1]}"
         step = "fra periode til periode"
     else:
         when = f"de siste tre årene, {stability.years[0]}–{stability.years[-1]}"
