@@ -107,6 +107,9 @@ else:
             ),
             icon=":material/info:",
         )
+    single = timeseries.one_period_note(shown, indicator, pooled)
+    if single:
+        st.info(single, icon=":material/info:")
     note = timeseries.suppressed_note(series, indicator, pooled)
     if note:
         st.info(note, icon=":material/visibility_off:")

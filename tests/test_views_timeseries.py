@@ -14,6 +14,7 @@ from views.timeseries import (
     breakdown,
     caption,
     chosen_areas,
+    one_period_note,
     periods_text,
     split_options,
     suppressed_note,
@@ -109,3 +110,13 @@ def test_caption_says_pooled_and_aldersstandardisert() -> None:
         f"{RATE.title} ({RATE.unit}, aldersstandardisert). Hvert punkt er 3 år samlet, vist "
         "ved periodens siste år. Skyggelagt bånd: 95 % konfidensintervall."
     )
+
+
+def test_a_single_pooled_period_is_explained() -> None:
+    one = series("3401", "Kongsvinger", [10])  # 2020 only
+    assert one_period_note(one, RATE, pooled=True) == (
+        "Datalageret har bare én samlet periode (2018–2020). Velg «Enkeltår» for å se "
+        "utviklingen over tid."
+    )
+    assert one_period_note(one, RATE, pooled=False) is None
+    assert one_period_note(series("3401", "Kongsvinger", [10, 11]), RATE, pooled=True) is None

@@ -16,7 +16,7 @@ from indicators.variation import RankStability, VariationSummary, rank_stability
 from indicators.vocabulary import Judgement
 from views import charts
 from views.format import number, with_unit
-from views.labels import period_text, value_heading
+from views.labels import value_heading
 from views.selection import Selection, slice_view, standardised_rows
 from views.source import Source
 from views.tables import interval_texts, value_texts
@@ -94,7 +94,7 @@ class VariationReport:
     """The variation summary of one selection: among the helsefellesskap (the selection's
     period and rate), among the kommuner of the chosen helsefellesskap ``within_name`` on
     pooled values (None without one), and the rank stability of the helsefellesskap over the
-    last three years (or pooled periods) up to the selection's. ``kommune_period`` is the
+    last three single years up to the selection's. ``kommune_period`` is the
     period the kommuner were compared on, ``names`` the areas' short names, ``ranks`` the
     helsefellesskap values by year (rows areas, columns years)."""
 
@@ -118,9 +118,11 @@ _HF_PREFIX = re.compile(r"^Helsefellesskap(?:et)?\s+(?:i\s+)?")
 
 
 def variation_report(source: Source, selection: Selection, within: str | None) -> VariationReport:
-    """Reads what the summary needs: the helsefellesskap slice, their years (or pooled
-    periods, which do not overlap) up to the selection's, and the kommuner of ``within``
-    pooled (where the indicator pools)."""
+    """Reads what the summary needs: the helsefellesskap slice, their single years up to the
+    selection's, and the kommuner of ``within`` pooled (where the indicator pools).
+
+    Stability is judged on single years even when the page pools: the store pools only the
+    newest period, and helsefellesskap are large enough for single years, as in Helseatlas."""
     indicator = selection.indicator
     regions = slice_view(source, replace(selection, level=Level.HELSEFELLESSKAP)).rows
     series = source.time_series(
@@ -128,7 +130,6 @@ def variation_report(source: Source, selection: Selection, within: str | None) -
         list(regions["area_code"]),
         (selection.sex,),
         (selection.age_band,),
-        pooled=selection.pooled,
     )
     if selection.standardised:
         series = standardised_rows(series)
@@ -181,32 +182,22 @@ def variation_sentences(report: VariationReport) -> list[str]:
             f"høy {value} som laveste ({report.names[hf.highest]} mot "
             f"{report.names[hf.lowest]})."
         ]
-    sentences.append(_stability_sentence(report.stability, chosen))
+    sentences.append(_stability_sentence(report.stability))
     if report.kommuner is not None:
         sentences.append(_kommune_sentence(report, value))
     return sentences
 
 
-def _stability_sentence(stability: RankStability, chosen: Selection) -> str:
+def _stability_sentence(stability: RankStability) -> str:
     if stability.stable is None:
-        what = "perioder" if chosen.pooled else "år"
-        return (
-            f"Det er for få {what} eller helsefellesskap med tall til å si om rangeringen er "
-            "stabil."
-        )
-    if chosen.pooled:
-        periods = [period_text(chosen.indicator, year, True) for year in stability.years]
-        when = f"de siste tre periodene, {', '.join(periods[:-1])} og {periods[-1]}"
-        step = "fra periode til periode"
-    else:
-        when = f"de siste tre årene, {stability.years[0]}–{stability.years[-1]}"
-        step = "fra år til år"
+        return "Det er for få år eller helsefellesskap med tall til å si om rangeringen er stabil."
+    when = f"de siste tre årene, {stability.years[0]}–{stability.years[-1]}"
     rhos = " og ".join(number(rho, 2) for rho in stability.correlations)
     if stability.stable:
-        return f"Rangeringen er stabil {when} (Spearman ≥ 0,7 {step}: {rhos})."
+        return f"Rangeringen er stabil {when} (Spearman ≥ 0,7 fra år til år: {rhos})."
     return (
-        f"Rangeringen er ikke stabil {when} (Spearman {rhos} {step}, under 0,7), så en del "
-        "av forskjellene kan være tilfeldige."
+        f"Rangeringen er ikke stabil {when} (Spearman {rhos} fra år til år, under 0,7), så en "
+        "del av forskjellene kan være tilfeldige."
     )
 
 
@@ -224,8 +215,8 @@ def _kommune_sentence(report: VariationReport, value: str) -> str:
 
 
 def rank_table(report: VariationReport) -> pd.DataFrame:
-    """The helsefellesskap ranked within each of the last three years or periods (1 =
-    highest), for the table under the summary; a hidden value has no rank."""
+    """The helsefellesskap ranked within each of the last three years (1 = highest), for
+    the table under the summary; a hidden value has no rank."""
     years = list(report.stability.years)
     if not years:
         return pd.DataFrame({"Helsefellesskap": []})
@@ -233,6 +224,5 @@ def rank_table(report: VariationReport) -> pd.DataFrame:
     ranks = ranks.sort_values(years[-1], na_position="last")
     table = pd.DataFrame({"Helsefellesskap": [report.names.get(c, c) for c in ranks.index]})
     for year in years:
-        label = period_text(report.selection.indicator, year, report.selection.pooled)
-        table[f"Rang {label}"] = ["–" if pd.isna(r) else str(int(r)) for r in ranks[year]]
+        table[f"Rang {year}"] = ["–" if pd.isna(r) else str(int(r)) for r in ranks[year]]
     return table

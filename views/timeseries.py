@@ -70,6 +70,18 @@ def suppressed_note(series: pd.DataFrame, indicator: Indicator, pooled: bool = F
     )
 
 
+def one_period_note(shown: pd.DataFrame, indicator: Indicator, pooled: bool) -> str | None:
+    """Why a pooled chart is a single point: the store may pool only the newest period."""
+    years = shown["year"].unique()
+    if not pooled or len(years) != 1:
+        return None
+    period = period_text(indicator, int(years[0]), pooled)
+    return (
+        f"Datalageret har bare én samlet periode ({period}). Velg «Enkeltår» for å se "
+        "utviklingen over tid."
+    )
+
+
 def trend_table(
     frame: pd.DataFrame, indicator: Indicator, pooled: bool = False, standardised: bool = False
 ) -> pd.DataFrame:
