@@ -20,7 +20,7 @@ def test_defaults_rank_the_kommuner_of_a_helsefellesskap(app_test) -> None:
 @pytest.mark.parametrize(
     "params",
     [
-        {"niva": "helsefellesskap", "indikator": "kad_bruk"},
+        {"niva": "helsefellesskap", "indikator": "kad_bruk", "rate": "raa"},
         {"hf": "H01", "indikator": "psyk_reinnleggelse_30", "ar": "2019", "kjonn": "menn"},
         {"indikator": "kompleks_akuttinnleggelser", "alder": "70+"},
     ],
