@@ -1,9 +1,11 @@
 """Disclosure control that holds against linear attacks: audit and repair of a pattern.
 
-Whoever reads an indicator-year knows every additive identity between its cells: each
+Whoever reads an indicator knows every additive identity between its cells: each
 aggregate area is the sum of its kommuner (in both hierarchies, so a helsefellesskap minus
 an overlapping fylke is a sum of kommuner too), an RHF the sum of its helsefellesskap, land
-the sum of every level, alle = kvinner + menn and alle = the sum of the age bands. A count
+the sum of every level, alle = kvinner + menn, alle = the sum of the age bands, and a
+pooled period (2022-2024) the sum of its single years (so two overlapping windows differ by
+single years). A count
 is at least 0, and a share's numerator at most its denominator, which is public (it is a
 population, and sibling indicators publish it). The smallest and largest value a suppressed
 count can take under all of that at once are two linear programmes (LPs).
@@ -16,7 +18,8 @@ until it does:
    suppressed cells can absorb a change of every suppressed cell across its required width.
    An identity on its own allows exactly that interval, so the rule acts only where a cell
    really is too narrow; it settles most cells without an LP.
-2. An audit per indicator-year: LPs push the cells not yet shown protected up or down at
+2. An audit per table (an indicator-year, or the years and pooled periods that period
+   identities link): LPs push the cells not yet shown protected up or down at
    random; every solution is a table the attacker cannot rule out, and a cell that two such
    tables set far enough apart is protected. A cell still open gets an LP of its own.
 3. A repair per cell that LP leaves narrow: the LP for the cheapest two tables that agree
@@ -24,7 +27,7 @@ until it does:
    Those cells are suppressed too, and the two tables prove the cell protected.
 
 Hiding a cell only widens every interval, so steps 2 and 3 repeat until every suppressed
-cell is shown protected; that ends, since suppressing a whole indicator-year protects it.
+cell is shown protected; that ends, since suppressing a whole table protects it.
 The LPs of one cell run on its neighbourhood, with every other cell kept at its count: a
 smaller problem whose solutions still fit the whole table.
 """
@@ -38,6 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from indicators.periods import linked_periods, parse_period
 from indicators.vocabulary import ALL, OBSERVATION_KEY
 
 # Below this an LP value is taken as zero, or as the whole number it is next to.
@@ -50,8 +54,15 @@ AUDIT_GAIN = 2
 NEIGHBOURHOOD_SIZE = 50
 ENDS_HOPS = 4
 REPAIR_HOPS = 3
+# Audit LPs over more cells than this are presolved: over a whole indicator with pooled
+# periods (a few thousand suppressed cells) they then take a tenth of the time. The repair
+# LPs, with their one inequality, are slower presolved, whatever their size.
+PRESOLVE_ABOVE = 1000
 # A fixed seed: the same input always gives the same pattern, so a re-import changes nothing.
 SEED = 2024
+# The column of a cell's period: "2022-2024" for a pooled cell (whose year is 2024), the
+# year itself ("2023") for a single year.
+PERIOD = "period"
 
 
 @dataclass(frozen=True)
@@ -60,14 +71,17 @@ class Tables:
 
     ``count`` is a table that fits everything published: the true counts where they are
     known (completed by :func:`reference_counts` where a source hid them). ``identities``
-    has a row per identity: +1 for its total, -1 for each part. ``table`` numbers the
-    independent tables (no identity spans two), and ``area`` the areas within each table.
+    has a row per identity: +1 for its total, -1 for each part. ``derived`` holds sums of
+    them that the local rule should see as identities of their own (two overlapping
+    windows differ by single years). ``table`` numbers the independent tables (no identity
+    spans two), and ``area`` the areas within each table.
     """
 
     count: np.ndarray
     upper: np.ndarray
     required: np.ndarray
     identities: sp.csr_matrix
+    derived: sp.csr_matrix
     table: np.ndarray
     area: np.ndarray
 
@@ -94,13 +108,28 @@ def _group_ids(codes: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return pd.factorize(combined)[0]
 
 
+def _period(cells: pd.DataFrame) -> pd.Series:
+    """Each cell's period: "2022-2024" for a pooled one, the year for a single year (also
+    where ``cells`` has no period column)."""
+    return cells[PERIOD] if PERIOD in cells else cells["year"].astype(int).astype(str)
+
+
+def _period_spans(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last year of each cell's period (the same year for a single year)."""
+    label, periods = pd.factorize(_period(cells))
+    spans = np.array([parse_period(period) for period in periods], dtype=np.int64)
+    spans = spans.reshape(-1, 2)
+    return spans[label, 0], spans[label, 1]
+
+
 def _key_codes(cells: pd.DataFrame) -> pd.DataFrame:
     """The observation key as integer codes, and each cell's position.
 
     Grouping runs on these codes: grouping a million cells by their texts cost more than
     the rest of the suppression.
     """
-    codes = pd.DataFrame({k: pd.factorize(cells[k])[0] for k in OBSERVATION_KEY})
+    columns = {k: _period(cells) if k == PERIOD else cells[k] for k in OBSERVATION_KEY}
+    codes = pd.DataFrame({k: pd.factorize(column)[0] for k, column in columns.items()})
     return codes.assign(cell=np.arange(len(cells)))
 
 
@@ -126,15 +155,47 @@ def _rows_to_matrix(members: list[tuple[pd.DataFrame, list[str]]], n_cells: int)
     )
 
 
+def _period_members(cells: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """The members of every identity pooled = the sum of its single years (same indicator,
+    area, sex and age band), grouped by ``window``, the pooled cell's position.
+
+    A single year lies in up to as many windows as a window has years, so it has one row per
+    window it belongs to; a window missing a year gets fewer rows than its size, and
+    :func:`_rows_to_matrix` drops it.
+    """
+    first, last = _period_spans(cells)
+    pooled = np.flatnonzero(last > first)
+    length = (last - first + 1)[pooled]
+    size = np.zeros(len(cells), dtype=np.int64)
+    size[pooled] = length + 1
+    same = ["indicator_id", "area_code", "sex", "age_band"]
+    single = np.flatnonzero(last == first)
+    years = codes.loc[single, [*same, "cell"]].assign(y=first[single])
+    window = np.repeat(pooled, length)
+    wanted = codes.loc[window, same].assign(
+        y=first[window] + _ranges(np.zeros_like(length), length), window=window
+    )
+    parts = wanted.merge(years, on=[*same, "y"])[["window", "cell"]]
+    frame = pd.concat(
+        [
+            pd.DataFrame({"window": pooled, "cell": pooled, "is_total": True}),
+            parts.assign(is_total=False),
+        ],
+        ignore_index=True,
+    )
+    return frame.assign(size=size[frame["window"].to_numpy()])
+
+
 def identity_matrix(
     cells: pd.DataFrame, area_relations: list[tuple[str, list[str]]]
 ) -> sp.csr_matrix:
     """Every identity among ``cells`` that an attacker can use: all its cells are there and,
     where their counts are known, it holds.
 
-    Area relations hold per indicator, year, sex and age band; alle = kvinner + menn per
-    area and age band; alle = the age bands per area and sex, with an indicator's bands
-    being all those its rows use.
+    Area relations hold per indicator, year, period, sex and age band; alle = kvinner + menn
+    per area and age band; alle = the age bands per area and sex, with an indicator's bands
+    being all those its rows use; a pooled period = the sum of its single years per
+    indicator, area, sex and age band.
     """
     codes = _key_codes(cells)
     area_codes = pd.Index(pd.unique(cells["area_code"]))
@@ -155,11 +216,41 @@ def identity_matrix(
         parts = cells["indicator_id"].map(labels.groupby("indicator_id").size()).fillna(0)
         frame = codes.assign(is_total=is_total, size=parts.to_numpy() + 1)
         members.append((frame, [k for k in OBSERVATION_KEY if k != dimension]))
+    members.append((_period_members(cells, codes), ["window"]))
     matrix = _rows_to_matrix(members, len(cells))
     count = cells["numerator"].to_numpy(dtype=float)
     unknown = abs(matrix) @ np.isnan(count) > 0
     holds = np.abs(matrix @ np.nan_to_num(count)) < TOLERANCE
     return matrix[np.flatnonzero(unknown | holds)]
+
+
+def window_differences(cells: pd.DataFrame) -> sp.csr_matrix:
+    """One row per pair of windows a year apart (2021-2023 and 2022-2024, same indicator,
+    area, sex and age band) with both end years there: the earlier window plus the later
+    window's last year equals the later window plus the earlier window's first year.
+
+    It follows from the period identities, but the local rule looks at one identity at a
+    time and would miss it: with both windows published, a hidden 2021 is as narrow as a
+    hidden 2024.
+    """
+    codes = _key_codes(cells)
+    first, last = _period_spans(cells)
+    same = ["indicator_id", "area_code", "sex", "age_band"]
+    frame = codes[[*same, "cell"]].assign(first=first, last=last)
+    pooled, single = frame[last > first], frame[last == first]
+    later = pooled.assign(first=pooled["first"] - 1, last=pooled["last"] - 1)
+    pairs = pooled.merge(later, on=[*same, "first", "last"], suffixes=("", "_later"))
+    pairs = pairs.merge(single.drop(columns="last"), on=[*same, "first"], suffixes=("", "_old"))
+    new = single.drop(columns="first").assign(last=single["last"] - 1)
+    pairs = pairs.merge(new, on=[*same, "last"], suffixes=("", "_new"))
+    members = pairs[["cell", "cell_new", "cell_later", "cell_old"]].to_numpy()
+    return sp.csr_matrix(
+        (
+            np.tile([1.0, 1.0, -1.0, -1.0], len(members)),
+            (np.repeat(np.arange(len(members)), 4), members.ravel()),
+        ),
+        shape=(len(members), len(cells)),
+    )
 
 
 class InconsistentCounts(ValueError):
@@ -201,8 +292,10 @@ def tables_from_cells(
     known_zero: np.ndarray | None = None,
 ) -> Tables:
     """The counted ``cells`` (numerator, NaN where a source hid it; denominator) as tables:
-    one per indicator and year. ``known_zero`` marks cells the attacker knows to be 0 (a
-    kommune an aggregate was summed without): they never move, so they are never hidden."""
+    one per indicator and year, or per indicator the years that pooled periods link with
+    them (indicators/periods.py ``linked_periods``). ``known_zero`` marks cells the
+    attacker knows to be 0 (a kommune an aggregate was summed without): they never move,
+    so they are never hidden."""
     identities = identity_matrix(cells, area_relations)
     denominator = cells["denominator"].to_numpy(dtype=float)
     upper = np.where(is_share & ~np.isnan(denominator), denominator, np.inf)
@@ -210,13 +303,16 @@ def tables_from_cells(
         upper = np.where(known_zero, 0.0, upper)
     count = reference_counts(cells["numerator"].to_numpy(dtype=float), upper, identities)
     codes = _key_codes(cells)
+    first, last = _period_spans(cells)
+    codes["span"] = linked_periods(codes["indicator_id"].to_numpy(), first, last)
     return Tables(
         count=count,
         upper=upper,
         required=required_width(threshold, upper),
         identities=identities,
-        table=_group_ids(codes, ["indicator_id", "year"]),
-        area=_group_ids(codes, ["indicator_id", "year", "area_code"]),
+        derived=window_differences(cells),
+        table=_group_ids(codes, ["indicator_id", "span"]),
+        area=_group_ids(codes, [k for k in OBSERVATION_KEY if k not in ("sex", "age_band")]),
     )
 
 
@@ -240,7 +336,7 @@ def local_rule(tables: Tables, hidden: np.ndarray) -> np.ndarray:
     count; where none closes the gap, the member that adds most room.
     """
     hidden = hidden.copy()
-    matrix = tables.identities.tocoo()
+    matrix = sp.vstack([tables.identities, tables.derived]).tocoo()
     row, cell, total = matrix.row, matrix.col, matrix.data > 0
     order = np.lexsort((tables.count[cell], total, row))
     row, cell, total = row[order], cell[order], total[order]
@@ -319,7 +415,13 @@ def _audit(
         sign = rng.choice([-1.0, 1.0], len(count)) * rng.uniform(0.1, 1.0, len(count))
         box_low = np.where(todo, np.maximum(0.0, count - required), 0.0)
         box_high = np.where(todo, np.minimum(upper, count + required), upper)
-        point = _solve(np.where(todo, -sign, 0.0), a_eq, b_eq, np.column_stack([box_low, box_high]))
+        point = _solve(
+            np.where(todo, -sign, 0.0),
+            a_eq,
+            b_eq,
+            np.column_stack([box_low, box_high]),
+            presolve=len(count) > PRESOLVE_ABOVE,
+        )
         np.minimum(low, point, out=low)
         np.maximum(high, point, out=high)
         if todo.sum() - (~wide_enough(low, high, required)).sum() < AUDIT_GAIN:
@@ -373,7 +475,11 @@ def _ends(
     objective[[target, n + target]] = [-1.0, 1.0]
     box = np.column_stack([box_low, box_high])
     both = _solve(
-        objective, sp.block_diag([a_eq, a_eq]), np.tile(a_eq @ count, 2), np.vstack([box, box])
+        objective,
+        sp.block_diag([a_eq, a_eq]),
+        np.tile(a_eq @ count, 2),
+        np.vstack([box, box]),
+        presolve=n > PRESOLVE_ABOVE,
     )
     return both[:n], both[n:]
 
@@ -384,9 +490,10 @@ def _solve(
     b_eq: np.ndarray,
     bounds: np.ndarray,
     inequality: tuple[np.ndarray, list[float]] | None = None,
+    presolve: bool = False,
 ) -> np.ndarray | None:
-    """An optimal point, or None when there is none. Presolve is off: these LPs are small
-    and many, and it took more time than it saved."""
+    """An optimal point, or None when there is none. Presolve is off unless asked for: these
+    LPs are mostly small and many, and it took more time than it saved."""
     a_ub, b_ub = inequality if inequality is not None else (None, None)
     result = linprog(
         objective,
@@ -396,7 +503,7 @@ def _solve(
         b_eq=b_eq,
         bounds=bounds,
         method="highs",
-        options={"presolve": False},
+        options={"presolve": presolve},
     )
     if result.status == 2:
         return None

@@ -21,36 +21,54 @@ from indicators.catalogue import load_catalogue
 from indicators.suppression import suppress_small_counts
 from indicators.vocabulary import ALL, Measure
 
-KEY = ["indicator_id", "area_code", "year", "sex", "age_band"]
+KEY = ["indicator_id", "area_code", "year", "period", "sex", "age_band"]
 ROUNDING = 1e-6
+
+
+def key_columns(frame: pd.DataFrame) -> list[str]:
+    """The key columns ``frame`` has: a store from before pooled periods has no period."""
+    return [k for k in KEY if k in frame]
 
 
 # ---------------------------------------------------------------- the attacker
 
 
+def periods(cells: pd.DataFrame) -> pd.Series:
+    """Each row's period: "2022-2024" for years pooled, the year itself for a single year
+    (also for rows from before periods existed, which have no period column)."""
+    return cells["period"] if "period" in cells else cells["year"].astype(int).astype(str)
+
+
 def identity_matrix(cells: pd.DataFrame, relations: list[tuple[str, list[str]]]) -> sp.csr_matrix:
-    """One row per identity among the rows of one indicator-year, +1 for its total and -1 for
-    each part: every relation of areas per sex and age band, alle = kvinner + menn, and
-    alle = the sum of the age bands. An identity counts only when all its rows are there."""
-    areas = {code: i for i, code in enumerate(pd.unique(cells["area_code"]))}
-    sexes = {s: i for i, s in enumerate(pd.unique(cells["sex"]))}
-    bands = {b: i for i, b in enumerate(pd.unique(cells["age_band"]))}
-    grid = np.full((len(areas), len(sexes), len(bands)), -1)
-    grid[
-        cells["area_code"].map(areas).to_numpy(),
-        cells["sex"].map(sexes).to_numpy(),
-        cells["age_band"].map(bands).to_numpy(),
-    ] = np.arange(len(cells))
+    """One row per identity among the rows of one indicator, +1 for its total and -1 for each
+    part: every relation of areas per period, sex and age band, alle = kvinner + menn,
+    alle = the sum of the age bands, and each pooled period "a-b" = the sum of the single
+    years a..b. An identity counts only when all its rows are there."""
+    columns = [periods(cells), cells["area_code"], cells["sex"], cells["age_band"]]
+    index = [{label: i for i, label in enumerate(pd.unique(column))} for column in columns]
+    in_period, areas, sexes, bands = index
+    grid = np.full([len(labels) for labels in index], -1)
+    at = tuple(column.map(labels).to_numpy() for column, labels in zip(columns, index, strict=True))
+    grid[at] = np.arange(len(cells))
     identities = []  # (identity, member) arrays of row positions, the total first
     for total, parts in relations:
         codes = [total, *parts]
         if all(code in areas for code in codes):
-            identities.append(grid[[areas[code] for code in codes]].reshape(len(codes), -1).T)
-    for axis, labels in ((1, sexes), (2, bands)):
-        if ALL in labels and len(labels) > 1:
-            order = [labels[ALL], *(i for label, i in labels.items() if label != ALL)]
+            members = np.take(grid, [areas[code] for code in codes], axis=1)
+            identities.append(np.moveaxis(members, 1, -1).reshape(-1, len(codes)))
+    for axis, dimension in ((2, sexes), (3, bands)):
+        if ALL in dimension and len(dimension) > 1:
+            order = [dimension[ALL], *(i for label, i in dimension.items() if label != ALL)]
             members = np.moveaxis(np.take(grid, order, axis=axis), axis, -1)
             identities.append(members.reshape(-1, len(order)))
+    for label in in_period:
+        if "-" in label:
+            first, last = (int(year) for year in label.split("-"))
+            years = [str(year) for year in range(first, last + 1)]
+            if all(year in in_period for year in years):
+                order = [in_period[label], *(in_period[year] for year in years)]
+                members = np.moveaxis(np.take(grid, order, axis=0), 0, -1)
+                identities.append(members.reshape(-1, len(order)))
     rows, columns, signs = [], [], []
     start = 0
     for members in identities:
@@ -72,6 +90,7 @@ def attacker_intervals(
     upper: np.ndarray,
     required: np.ndarray,
     rng: np.random.Generator,
+    enough: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Smallest and largest numerator of every suppressed row that the published rows allow.
 
@@ -79,7 +98,9 @@ def attacker_intervals(
     denominator of a share, else infinity); the published rows enter every identity as
     constants. Feasible points from a few LPs with random objectives already show most cells
     to be wide enough; the others get their exact minimum and maximum. Where a cell is wide
-    enough the interval returned may be narrower than the attacker's, never wider.
+    enough the interval returned may be narrower than the attacker's, never wider. With
+    ``enough``, the attacker stops once it has shown that many cells narrow, and the cells
+    it did not get to have no interval (NaN).
     """
     hidden = np.flatnonzero(cells["suppressed"].to_numpy())
     low = np.full(len(cells), np.nan)
@@ -118,7 +139,8 @@ def attacker_intervals(
         lo, hi = np.minimum(lo, point), np.maximum(hi, point)
         if narrow().sum() > 0.98 * todo.sum():
             break
-    for i in np.flatnonzero(narrow()):
+    todo = np.flatnonzero(narrow())
+    for step, i in enumerate(todo):
         for direction in (-1.0, 1.0):
             objective = np.zeros(hidden.size)
             objective[i] = direction
@@ -127,46 +149,102 @@ def attacker_intervals(
                 hi[i] = np.inf
                 continue
             lo, hi = np.minimum(lo, point), np.maximum(hi, point)
+        shown = np.flatnonzero(narrow())
+        if enough is not None and np.isin(shown, todo[: step + 1]).sum() >= enough:
+            lo[todo[step + 1 :]] = hi[todo[step + 1 :]] = np.nan
+            break
     low[hidden], high[hidden] = lo, hi
     return low, high
+
+
+def attack_tables(cells: pd.DataFrame) -> pd.Series:
+    """Which rows the attacker must solve together: an indicator-year, or the whole indicator
+    when it has pooled periods (their identities link its years)."""
+    pooled = periods(cells).str.contains("-")
+    linked = pooled.groupby(cells["indicator_id"]).transform("any")
+    return cells["year"].where(~linked, 0)
+
+
+def narrow_rows(
+    cells: pd.DataFrame,
+    relations: list[tuple[str, list[str]]],
+    thresholds: dict[str, float],
+    shares: set[str],
+    denominators_known: bool,
+    seed: int = 0,
+    enough: int | None = None,
+) -> pd.DataFrame:
+    """The suppressed rows of ``cells`` whose attacker interval is narrower than the
+    suppression range: min(threshold, denominator) for a share, the threshold for a rate.
+
+    ``cells`` are the published rows with every row's true ``denominator`` (public
+    knowledge: populations, or a sibling indicator with the same denominator); with
+    ``denominators_known`` it also caps each hidden numerator of a share. With ``enough``
+    the attacker stops once it has found that many.
+    """
+    rng = np.random.default_rng(seed)
+    found = []
+    for (indicator_id, _), group in cells.groupby(
+        [cells["indicator_id"], attack_tables(cells)], sort=False
+    ):
+        group = group.reset_index(drop=True)
+        share = indicator_id in shares
+        threshold = float(thresholds[indicator_id])
+        denominator = group["denominator"].to_numpy(dtype=float)
+        required = np.minimum(threshold, denominator) if share else np.full(len(group), threshold)
+        upper = denominator if share and denominators_known else np.full(len(group), np.inf)
+        low, high = attacker_intervals(group, relations, upper, required, rng, enough)
+        width = np.floor(high + ROUNDING) - np.ceil(low - ROUNDING)
+        bad = group["suppressed"].to_numpy() & (width < required)
+        found.append(group[bad].assign(low=low[bad], high=high[bad]))
+        if enough is not None and sum(map(len, found)) >= enough:
+            break
+    return pd.concat(found, ignore_index=True)
 
 
 def narrow_cells(
     published: pd.DataFrame, truth: pd.DataFrame, denominators_known: bool, seed: int = 0
 ) -> pd.DataFrame:
-    """The suppressed rows whose attacker interval is narrower than the suppression range.
-
-    ``truth`` gives every row's denominator (public knowledge: populations, or a sibling
-    indicator with the same denominator); it sets the range, min(threshold, denominator) for
-    a share and the threshold for a rate, and with ``denominators_known`` it also caps each
-    hidden numerator of a share.
-    """
+    """:func:`narrow_rows` for rows of the store, with the catalogue's thresholds and the
+    relations of geo.areas; ``truth`` (from :func:`true_counts`) gives the denominators."""
     catalogue = load_catalogue()
-    relations = aggregate_relations()
-    rng = np.random.default_rng(seed)
-    cells = published.merge(truth[[*KEY, "denominator"]], on=KEY, suffixes=("_published", ""))
-    found = []
-    for (indicator_id, _), group in cells.groupby(["indicator_id", "year"], sort=False):
-        group = group.reset_index(drop=True)
-        indicator = catalogue[indicator_id]
-        share = indicator.measure == Measure.SHARE
-        threshold = float(indicator.suppression_threshold)
-        denominator = group["denominator"].to_numpy(dtype=float)
-        required = np.minimum(threshold, denominator) if share else np.full(len(group), threshold)
-        upper = denominator if share and denominators_known else np.full(len(group), np.inf)
-        low, high = attacker_intervals(group, relations, upper, required, rng)
-        width = np.floor(high + ROUNDING) - np.ceil(low - ROUNDING)
-        bad = group["suppressed"].to_numpy() & (width < required)
-        found.append(group[bad].assign(low=low[bad], high=high[bad]))
-    return pd.concat(found, ignore_index=True)
+    thresholds = {i.id: i.suppression_threshold for i in catalogue.values()}
+    shares = {i.id for i in catalogue.values() if i.measure == Measure.SHARE}
+    key = key_columns(published)
+    cells = published.merge(truth[[*key, "denominator"]], on=key, suffixes=("_published", ""))
+    return narrow_rows(
+        cells, aggregate_relations(), thresholds, shares, denominators_known, seed=seed
+    )
 
 
-def true_counts(indicator_ids: list[str], seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Every row of the demo cube before suppression: what the attacker tries to learn."""
+def pooled(cells: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
+    """``cells`` of single years (given a period, the year) and, for every (indicator_id,
+    period) of ``windows``, the rows of that period: counts summed over its years, per area,
+    sex and age band, with the last year as the year."""
+    cells = cells.assign(period=cells["year"].astype(int).astype(str))
+    frames = [cells]
+    for indicator_id, period in windows[["indicator_id", "period"]].drop_duplicates().values:
+        first, last = (int(year) for year in period.split("-"))
+        rows = cells[(cells["indicator_id"] == indicator_id) & cells["year"].between(first, last)]
+        summed = rows.groupby(["indicator_id", "area_code", "sex", "age_band"], as_index=False)[
+            ["numerator", "denominator"]
+        ].sum(min_count=1)
+        frames.append(summed.assign(year=last, period=period))
+    return pd.concat(frames, ignore_index=True)
+
+
+def true_counts(
+    indicator_ids: list[str], seed: int = DEFAULT_SEED, windows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every row of the demo cube before suppression: what the attacker tries to learn; with
+    ``windows`` (indicator_id, period) also the pooled rows of those periods."""
     cells = generate_kommune_cells(seed)
     cells = cells[cells["indicator_id"].isin(indicator_ids)]
     cube = add_total(add_total(cells, "age_band"), "sex")
-    return add_area_aggregates(cube, kommune_membership())
+    cube = add_area_aggregates(cube, kommune_membership())
+    if windows is None:
+        return cube
+    return pooled(cube, windows)
 
 
 # ---------------------------------------------------------------- (a) across the hierarchies
@@ -189,7 +267,7 @@ def crossing_cells() -> pd.DataFrame:
     counts = dict(COUNTS)
     for total, parts in CROSSING:
         counts[total] = sum(counts[p] for p in parts)
-    rows = [("x", area, 2024, ALL, ALL, n, 1000) for area, n in counts.items()]
+    rows = [("x", area, 2024, "2024", ALL, ALL, n, 1000) for area, n in counts.items()]
     cells = pd.DataFrame(rows, columns=[*KEY, "numerator", "denominator"])
     return cells.assign(value=cells["numerator"] / cells["denominator"], ci_low=0.0, ci_high=0.0)
 
@@ -228,7 +306,7 @@ def overlapping_pairs() -> list[tuple[str, str, list[str]]]:
 def test_demo_store_has_no_cell_recoverable_across_the_hierarchies(demo_engine):
     counted = [i.id for i in load_catalogue().values() if i.suppression_threshold > 0]
     cells = fetch_observations(demo_engine, indicator_ids=counted)
-    hidden = cells.set_index(KEY)["suppressed"].unstack("area_code")
+    hidden = cells.set_index(key_columns(cells))["suppressed"].unstack("area_code")
     pairs = overlapping_pairs()
     assert len(pairs) >= 5
     recoverable = 0
@@ -274,16 +352,18 @@ def test_linear_bounds_leave_every_suppressed_cell_its_range(demo_engine):
     indicator_ids, years = LP_SLICE
     published = published_slice(demo_engine, indicator_ids, years)
     assert published["suppressed"].sum() > 500
-    bad = narrow_cells(published, true_counts(indicator_ids), denominators_known=False)
-    assert bad.empty, bad[[*KEY, "low", "high"]].head(10).to_string()
+    truth = true_counts(indicator_ids, windows=published if "period" in published else None)
+    bad = narrow_cells(published, truth, denominators_known=False)
+    assert bad.empty, bad[[*key_columns(bad), "low", "high"]].head(10).to_string()
 
 
 def test_linear_bounds_hold_when_every_denominator_is_known(demo_engine):
     indicator_ids, years = SHARE_SLICE
     published = published_slice(demo_engine, indicator_ids, years)
     assert published["suppressed"].sum() > 200
-    bad = narrow_cells(published, true_counts(indicator_ids), denominators_known=True)
-    assert bad.empty, bad[[*KEY, "low", "high"]].head(10).to_string()
+    truth = true_counts(indicator_ids, windows=published if "period" in published else None)
+    bad = narrow_cells(published, truth, denominators_known=True)
+    assert bad.empty, bad[[*key_columns(bad), "low", "high"]].head(10).to_string()
 
 
 @pytest.mark.parametrize("share", [False, True])
@@ -320,7 +400,7 @@ def test_a_cell_its_source_hid_is_protected_like_a_small_one():
     """Flagged by the source, a count of 50 is summed into H but never published, and H minus
     the others must not give it back."""
     relations = [("H", ["A", "B", "C"])]
-    rows = [("x", a, 2024, ALL, ALL, n, 1000) for a, n in [("A", 50), ("B", 60), ("C", 70)]]
+    rows = [("x", a, 2024, "2024", ALL, ALL, n, 1000) for a, n in [("A", 50), ("B", 60), ("C", 70)]]
     cells = pd.DataFrame(rows, columns=[*KEY, "numerator", "denominator"])
     cells = pd.concat([cells, cells.iloc[[0]].assign(area_code="H", numerator=180)])
     cells = cells.assign(
@@ -340,8 +420,8 @@ def test_a_cell_given_without_counts_is_an_unknown_that_stays_unknown():
     """A file gives H and its kommuner, one of them without numbers (SSB ':'): H − B − C
     would be that count, so another kommune is hidden."""
     relations = [("H", ["A", "B", "C"])]
-    rows = [("x", a, 2024, ALL, ALL, n, d) for a, n, d in [("A", np.nan, np.nan), ("B", 60, 900)]]
-    rows += [("x", "C", 2024, ALL, ALL, 70, 900), ("x", "H", 2024, ALL, ALL, 180, 2800)]
+    given = [("A", np.nan, np.nan), ("B", 60, 900), ("C", 70, 900), ("H", 180, 2800)]
+    rows = [("x", a, 2024, "2024", ALL, ALL, n, d) for a, n, d in given]
     cells = pd.DataFrame(rows, columns=[*KEY, "numerator", "denominator"])
     out = suppress_small_counts(cells.assign(value=np.nan), {"x": 5}, set(), relations)
     assert out.set_index("area_code")["suppressed"].to_dict() == {
