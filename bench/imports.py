@@ -17,10 +17,10 @@ from data import demo, store
 from data.importer import ImportResult, import_file
 from indicators.aggregation import add_total
 from indicators.catalogue import load_catalogue
-from indicators.vocabulary import OBSERVATION_KEY
+from indicators.vocabulary import CELL_KEY
 
 IMPORT_YEARS = tuple(range(2003, 2025))
-CSV_COLUMNS = [*OBSERVATION_KEY, "numerator", "denominator"]
+CSV_COLUMNS = [*CELL_KEY, "numerator", "denominator"]  # single years: no period column
 
 
 def kommune_rows(rows: int, years: tuple[int, ...] = IMPORT_YEARS) -> pd.DataFrame:

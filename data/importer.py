@@ -359,28 +359,20 @@ def _parse_period(text: str) -> tuple[str | None, float]:
 
 
 def _without_pooled_rows(clean: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
-    """A file's rows for pooled periods (an export has them) are computed again from its
-    single years, so they are left out where the file has every year of the period; a
-    pooled row without its single years is refused, since the barometer pools only counts
-    it has, and with the same suppression as its years."""
-    pooled = clean["period"].notna() & (clean["period"].astype(str) != clean["year"].astype(str))
+    """A file's rows for pooled periods (an export has them) are left out: the barometer
+    sums its own from single years, so that they are suppressed together. A file that gives
+    an indicator only as pooled periods is refused, since nothing could be pooled from it."""
+    pooled = clean["period"].astype(str).str.contains("-", regex=False)
     if not pooled.any():
         return clean
-    have = set(
-        clean.loc[~pooled, ["indicator_id", "year"]]
-        .astype({"indicator_id": str})
-        .itertuples(index=False, name=None)
+    with_years = set(clean.loc[~pooled, "indicator_id"].astype(str))
+    alone = pooled & ~clean["indicator_id"].astype(str).isin(with_years)
+    errors.add(
+        alone,
+        "period",
+        "perioden er samlet over flere år, og filen har ingen enkeltår for indikatoren: "
+        "barometeret samler selv fra enkeltårene",
     )
-    missing = pd.Series("", index=clean.index)
-    for at, indicator_id, period in clean.loc[pooled, ["indicator_id", "period"]].itertuples():
-        first, last = parse_period(period)
-        lacking = [y for y in range(first, last + 1) if (str(indicator_id), y) not in have]
-        if lacking:
-            missing[at] = (
-                f"perioden {period} er samlet over flere år, og filen mangler enkeltårene "
-                f"{', '.join(map(str, lacking))}: barometeret samler selv fra enkeltårene"
-            )
-    errors.add(missing != "", "period", missing)
     return clean[~pooled].reset_index(drop=True)
 
 

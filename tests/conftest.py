@@ -21,7 +21,7 @@ PG_SCHEMA = "samhandling_tests"
 
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One demo store for the whole run (about 40 s, most of it disclosure control)."""
+    """One demo store for the whole run (some minutes, most of it disclosure control)."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     url = f"sqlite:///{path}"
     build_demo_store(store.get_engine(url), progress=lambda _: None)

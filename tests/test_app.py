@@ -58,7 +58,7 @@ def test_first_start_builds_the_demo_and_the_open_data(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "DEFAULT_DB_FILE", tmp_path / "samhandling.sqlite")
     clear_streamlit_caches()
     try:
-        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=900).run()
         assert not at.exception, at.exception
         built = store.get_engine(f"sqlite:///{tmp_path / 'samhandling.sqlite'}")
         assert store_summary(built)["rows"] > 500_000

@@ -64,7 +64,7 @@ def test_bench_rebuilds_postgresql_stores_in_one_process(work: Path, pg_url: str
         engine = create_engine(stores.pg_url)
         with engine.connect() as conn:
             found = conn.exec_driver_sql(
-                "SELECT count(*) FROM pg_constraint WHERE conname = 'uq_obs_slice' "
+                "SELECT count(*) FROM pg_constraint WHERE conname = 'uq_obs_period' "
                 "AND connamespace = 'samhandling_bench_tiny'::regnamespace"
             ).scalar()
         engine.dispose()

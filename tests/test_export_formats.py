@@ -109,15 +109,16 @@ def test_every_format_holds_the_stores_numbers(demo_engine, exported) -> None:
 
 
 def test_the_judgement_column_is_what_the_pages_show(demo_engine, exported) -> None:
-    """Row for row, the judgement of slice_view for the same indicator, year, sex, age band
-    and level."""
+    """Row for row, the judgement of slice_view for the same indicator, period, sex, age
+    band and level."""
     source = StoreSource(demo_engine)
     table = exported["pandas"]
     catalogue = load_catalogue()
     compared = 0
-    slices = table.groupby(["indicator_id", "year", "sex", "age_band", "level"])
-    for (indicator_id, year, sex, age, level), rows in slices:
-        selection = Selection(catalogue[indicator_id], int(year), sex, age, level)
+    slices = table.groupby(["indicator_id", "year", "period", "sex", "age_band", "level"])
+    for (indicator_id, year, period, sex, age, level), rows in slices:
+        pooled = "-" in str(period)
+        selection = Selection(catalogue[indicator_id], int(year), sex, age, level, pooled=pooled)
         shown = slice_view(source, selection).rows.set_index("area_code")["judgement"]
         expected = shown.loc[rows["area_code"]].map(JUDGEMENT_LABELS).tolist()
         assert rows[JUDGEMENT_COLUMN].tolist() == expected, (indicator_id, sex, age, level)

@@ -60,10 +60,17 @@ def counts_file(path: Path, years: list[int], seed: int = 1, drop: tuple[str, ..
     return path
 
 
+def single_years(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of single years: the pooled period a file of several years also gets is
+    checked in tests/test_import_periods.py."""
+    return rows[rows["period"] == rows["year"].astype(str)]
+
+
 def imported(engine, path: Path, distribute: bool = False) -> pd.DataFrame:
     result = import_file(engine, path, distribute_splits=distribute)
     assert result.outcome == "importert", result.error_lines()
-    return fetch_observations(engine, indicator_ids=[SHARE]).set_index(["year", "area_code"])
+    stored = single_years(fetch_observations(engine, indicator_ids=[SHARE]))
+    return stored.set_index(["year", "area_code"])
 
 
 def file_sums(path: Path) -> pd.DataFrame:
@@ -165,7 +172,7 @@ def test_the_cli_distributes_on_request(tmp_path, old_file):
     assert main(["import", str(old_file), "--db", url, "--fordel-delte"]) == 0
     from data import store
 
-    stored = fetch_observations(store.get_engine(url), indicator_ids=[SHARE])
+    stored = single_years(fetch_observations(store.get_engine(url), indicator_ids=[SHARE]))
     tysfjord = stored[(stored["year"] == 2019) & stored["area_code"].isin(["1806", "1875"])]
     assert (tysfjord["flag"] == Flag.ESTIMATED).all() and tysfjord["numerator"].notna().all()
 

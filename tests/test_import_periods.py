@@ -50,7 +50,7 @@ def stored(engine, period: str, area: str = "3401") -> pd.Series:
     return rows[rows["period"] == period]
 
 
-def test_pooled_rows_given_with_their_years_are_computed_again(empty_engine, tmp_path):
+def test_pooled_rows_in_a_file_are_summed_again_from_its_years(empty_engine, tmp_path):
     table = counts([2022, 2023, 2024])
     kongsvinger = table[table["area_code"] == "3401"]
     wrong = kongsvinger.iloc[[-1]].assign(period="2022-2024", numerator=1, denominator=2)
@@ -60,15 +60,18 @@ def test_pooled_rows_given_with_their_years_are_computed_again(empty_engine, tmp
     assert pooled["numerator"] == kongsvinger["numerator"].sum()
     assert pooled["denominator"] == kongsvinger["denominator"].sum()
     assert pooled["year"] == 2024
+    # An export of one year holds its pooled period too; it imports, as single years.
+    only_2024 = pd.concat([counts([2024]), wrong])
+    result = import_file(empty_engine, write(only_2024, tmp_path / "one.csv"))
+    assert result.outcome == "importert", result.error_lines()
 
 
-def test_a_pooled_row_without_its_years_is_refused(empty_engine, tmp_path):
-    table = counts([2024])
-    pooled = table.iloc[[0]].assign(period="2022-2024")
-    result = import_file(empty_engine, write(pd.concat([table, pooled]), tmp_path / "p.csv"))
+def test_an_indicator_given_only_as_pooled_periods_is_refused(empty_engine, tmp_path):
+    pooled = counts([2024]).assign(period="2022-2024")
+    result = import_file(empty_engine, write(pooled, tmp_path / "p.csv"))
     assert result.outcome != "importert"
     line = result.error_lines()[0]
-    assert "kolonne period" in line and "mangler enkeltårene 2022, 2023" in line
+    assert "kolonne period" in line and "ingen enkeltår for indikatoren" in line
     assert fetch_observations(empty_engine).empty
 
 
