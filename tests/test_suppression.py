@@ -99,19 +99,20 @@ def assert_no_single_hidden_cell(
     cells: pd.DataFrame, relations: list[tuple[str, list[str]]]
 ) -> None:
     """No additive identity may have exactly one suppressed cell."""
-    hidden = cells.set_index(["indicator_id", "area_code", "year", "sex", "age_band"])["suppressed"]
+    key = ["indicator_id", "area_code", "year", "period", "sex", "age_band"]
+    if "period" not in cells:
+        cells = cells.assign(period=cells["year"].astype(str))
+    hidden = cells.set_index(key)["suppressed"]
     counted = cells.numerator.notna() | cells.suppressed
     cells = cells[counted]
-    slice_keys = ["indicator_id", "year", "sex", "age_band"]
+    slice_keys = ["indicator_id", "year", "period", "sex", "age_band"]
     for total, parts in relations:
         members = cells[cells.area_code.isin([total, *parts])]
         counts = members.groupby(slice_keys).suppressed.agg(["sum", "size"])
         bad = counts[(counts["sum"] == 1) & (counts["size"] > 1)]
         assert bad.empty, f"{total}: one hidden cell in {bad.index.tolist()[:3]}"
     for dimension in ("sex", "age_band"):
-        keys = [
-            k for k in ("indicator_id", "area_code", "year", "sex", "age_band") if k != dimension
-        ]
+        keys = [k for k in key if k != dimension]
         counts = cells.groupby(keys).suppressed.agg(["sum", "size"])
         bad = counts[(counts["sum"] == 1) & (counts["size"] > 1)]
         assert bad.empty, f"{dimension}: one hidden cell in {bad.index.tolist()[:3]}"
