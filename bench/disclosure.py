@@ -1,10 +1,12 @@
 """`python -m bench.disclosure`: the attacker's LP check over the whole demo store.
 
-Builds the demo store (or reads ``--db``), then gives every indicator-year to the attacker of
-tests/test_disclosure.py: the published rows, the relations of geo.areas, every denominator
+Builds the demo store (or reads ``--db``), then gives every indicator-year, or the pooled
+period with the years it holds, to the attacker of tests/test_disclosure.py: the published
+rows, the relations of geo.areas, a pooled period as the sum of its years, every denominator
 (public: populations and sibling indicators), counts at least 0 and whole. It reports the
-suppressed cells (the cost in published cells), how many of them the attacker narrows below
-the suppression range (must be 0), the reasons published, and the time each step took.
+suppressed cells (the cost in published cells; those of pooled periods also on their own),
+how many of them the attacker narrows below the suppression range (must be 0), the reasons
+published, and the time each step took.
 ``--before-db`` names a store built by an earlier version, to set its numbers beside.
 """
 
@@ -24,7 +26,7 @@ from data.queries import fetch_observations
 from indicators.catalogue import load_catalogue
 from indicators.suppression import primary_suppression
 from indicators.vocabulary import Measure
-from tests.test_disclosure import KEY, narrow_cells, true_counts
+from tests.test_disclosure import key_columns, narrow_cells, periods, true_counts
 
 STORE = WORK / "disclosure.sqlite"
 
@@ -44,8 +46,11 @@ def check(url: str) -> dict:
     counted = [i.id for i in catalogue.values() if i.suppression_threshold > 0]
     published = fetch_observations(engine, indicator_ids=counted)
     engine.dispose()
-    truth = true_counts(counted, seed)
-    cells = published.merge(truth[[*KEY, "numerator", "denominator"]], on=KEY, suffixes=("", "_"))
+    pooled = periods(published).str.contains("-")
+    # A store from before pooled periods has no period column, and no pooled rows.
+    truth = true_counts(counted, seed, windows=published[pooled] if pooled.any() else None)
+    key = key_columns(published)
+    cells = published.merge(truth[[*key, "numerator", "denominator"]], on=key, suffixes=("", "_"))
     indicator = cells["indicator_id"].map(catalogue)
     primary, _ = primary_suppression(
         cells["numerator_"].to_numpy(),
@@ -61,6 +66,8 @@ def check(url: str) -> dict:
         "rows": len(published),
         "suppressed": int(hidden.sum()),
         "primary": int(primary.sum()),
+        "pooled_rows": int(pooled.sum()),
+        "pooled_suppressed": int((hidden & pooled).sum()),
         "narrower_than_range": len(narrow),
         "pinned": int((width < 1).sum()),
         "reasons": int(published.loc[hidden, "suppression_reason"].nunique()),
@@ -97,6 +104,8 @@ def table(results: dict) -> str:
         ("rader med telling", "rows"),
         ("skjulte celler", "suppressed"),
         ("  av dem primære (små tall)", "primary"),
+        ("rader for sammenslåtte år", "pooled_rows"),
+        ("  av dem skjult", "pooled_suppressed"),
         ("smalere enn skjulingsområdet", "narrower_than_range"),
         ("  av dem låst til ett tall", "pinned"),
         ("ulike begrunnelser", "reasons"),
@@ -104,7 +113,7 @@ def table(results: dict) -> str:
     ]
     lines = [f"{'':32}" + "".join(f"{name:>12}" for name in stores)]
     for label, key in rows:
-        lines.append(f"{label:32}" + "".join(f"{results[s][key]:>12,}" for s in stores))
+        lines.append(f"{label:32}" + "".join(f"{results[s].get(key, 0):>12,}" for s in stores))
     if "build_seconds" in results:
         lines.append(f"demolageret bygget på {results['build_seconds']} s")
     return "\n".join(lines)

@@ -158,11 +158,25 @@ def attacker_intervals(
 
 
 def attack_tables(cells: pd.DataFrame) -> pd.Series:
-    """Which rows the attacker must solve together: an indicator-year, or the whole indicator
-    when it has pooled periods (their identities link its years)."""
-    pooled = periods(cells).str.contains("-")
-    linked = pooled.groupby(cells["indicator_id"]).transform("any")
-    return cells["year"].where(~linked, 0)
+    """Which rows the attacker must solve together: per indicator, each pooled period with
+    the years it holds, joined where periods share a year, and each other year alone (no
+    identity reaches across)."""
+    period = periods(cells)
+    table = {}
+    for indicator_id, labels in period.groupby(cells["indicator_id"]):
+        spans = {label: [int(y) for y in label.split("-")] for label in labels.unique()}
+        joined: list[list[int]] = []  # [first, last] of the pooled periods, overlaps merged
+        for first, last in sorted(span for span in spans.values() if len(span) == 2):
+            if joined and first <= joined[-1][1]:
+                joined[-1][1] = max(joined[-1][1], last)
+            else:
+                joined.append([first, last])
+        for label, span in spans.items():
+            start = next((j[0] for j in joined if j[0] <= span[0] <= j[1]), span[0])
+            table[indicator_id, label] = start
+    return pd.Series(
+        [table[key] for key in zip(cells["indicator_id"], period, strict=True)], index=cells.index
+    )
 
 
 def narrow_rows(
