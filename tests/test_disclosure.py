@@ -232,12 +232,13 @@ def narrow_cells(
 
 
 def pooled(cells: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
-    """``cells`` of single years (given a period, the year) and, for every (indicator_id,
+    """``cells`` of single years (given a period, the year) and, for every pooled (indicator_id,
     period) of ``windows``, the rows of that period: counts summed over its years, per area,
     sex and age band, with the last year as the year."""
     cells = cells.assign(period=cells["year"].astype(int).astype(str))
     frames = [cells]
-    for indicator_id, period in windows[["indicator_id", "period"]].drop_duplicates().values:
+    windows = windows.loc[windows["period"].str.contains("-"), ["indicator_id", "period"]]
+    for indicator_id, period in windows.drop_duplicates().values:
         first, last = (int(year) for year in period.split("-"))
         rows = cells[(cells["indicator_id"] == indicator_id) & cells["year"].between(first, last)]
         summed = rows.groupby(["indicator_id", "area_code", "sex", "age_band"], as_index=False)[
