@@ -61,8 +61,10 @@ def suppress_small_counts(
 ) -> pd.DataFrame:
     """Flag and blank every cell that must not be published; returns a new frame.
 
-    ``cells`` holds whole indicator-years with all their areas, sexes and age bands, and
-    columns numerator, denominator, value, ci_low, ci_high, and optionally source_hidden.
+    ``cells`` holds whole indicator-years with all their areas, sexes and age bands, each
+    pooled period together with the years it sums, and columns numerator, denominator,
+    value, ci_low, ci_high, optionally period ("2022-2024" pooled, else the year; without
+    the column every cell is a single year) and source_hidden.
     Blanked cells keep only the flag and the reason, so nothing downstream can leak them.
     """
     cells = cells.reset_index(drop=True)
