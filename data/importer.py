@@ -49,7 +49,7 @@ from data.tidy import (
 from geo.areas import Level, load_areas
 from geo.recoding import normalise_kommune_code
 from indicators.catalogue import Indicator, load_catalogue
-from indicators.periods import overlapping, parse_period, period_label
+from indicators.periods import is_pooled, overlapping, parse_period, period_label
 from indicators.protection import InconsistentCounts
 from indicators.vocabulary import ALL, OBSERVATION_KEY, Measure, Sex
 
@@ -362,7 +362,7 @@ def _without_pooled_rows(clean: pd.DataFrame, errors: _Errors) -> pd.DataFrame:
     """A file's rows for pooled periods (an export has them) are left out: the barometer
     sums its own from single years, so that they are suppressed together. A file that gives
     an indicator only as pooled periods is refused, since nothing could be pooled from it."""
-    pooled = clean["period"].astype(str).str.contains("-", regex=False)
+    pooled = is_pooled(clean["period"])
     if not pooled.any():
         return clean
     with_years = set(clean.loc[~pooled, "indicator_id"].astype(str))
@@ -732,7 +732,7 @@ def _slice_counts(engine: Engine, indicator_id: str, years: list[int]) -> dict[i
 
 def _single_year_rows(cube: pd.DataFrame) -> dict[int, int]:
     """Rows per year of a cube's single years (its pooled rows are derived from them)."""
-    single = cube.loc[cube["period"] == cube["year"].astype(str), "year"]
+    single = cube.loc[~is_pooled(cube["period"]), "year"]
     return {int(year): int(rows) for year, rows in single.value_counts().items()}
 
 

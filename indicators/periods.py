@@ -38,6 +38,11 @@ def parse_period(text: str) -> tuple[int, int]:
     return first, last
 
 
+def is_pooled(periods: pd.Series) -> pd.Series:
+    """Per row, whether its period spans several years ("2022-2024") rather than one."""
+    return periods.astype(str).str.contains("-", regex=False)
+
+
 def period_years(text: str) -> int:
     """How many years a period spans."""
     first, last = parse_period(text)
