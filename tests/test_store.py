@@ -106,7 +106,9 @@ def test_cli_export_info_and_a_rejected_import(demo_db_url, tmp_path):
         db=demo_db_url,
     )
     assert result.returncode == 0, result.stderr
-    assert "Skrev 114 rader" in result.stdout  # 19 helsefellesskap × 3 sexes × 2 years
+    # 19 helsefellesskap × 3 sexes × 4 age bands (alle, 0-66, 67-79, 80+) × 3 periods
+    # (2023, 2024 and the pooled 2022-2024, whose last year is 2024)
+    assert "Skrev 684 rader" in result.stdout
     info = run_cli("info", db=demo_db_url)
     assert "Syntetiske demodata" in info.stdout and "Observasjoner:" in info.stdout
     bad = tmp_path / "bad.csv"
