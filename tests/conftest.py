@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 PG_ENV = "SAMHANDLING_TEST_PG_URL"
 PG_SCHEMA = "samhandling_tests"
+# A demo store already built by `python -m tests.prebuild_demo PATH`, copied for the
+# run, so that a developer re-running a few tests skips the build (CI never sets it).
+PREBUILT_DEMO_VAR = "SAMHANDLING_TEST_DEMO_DB"
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +28,11 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One demo store for the whole run (some minutes, most of it disclosure control)."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     url = f"sqlite:///{path}"
-    build_demo_store(store.get_engine(url), progress=lambda _: None)
+    prebuilt = os.environ.get(PREBUILT_DEMO_VAR)
+    if prebuilt:
+        shutil.copyfile(prebuilt, path)
+    else:
+        build_demo_store(store.get_engine(url), progress=lambda _: None)
     return url
 
 
