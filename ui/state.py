@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from views.format import literal
 
@@ -54,18 +55,35 @@ def reset_notice_place() -> None:
 
 
 def _encode(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return str(value)
 
 
+def _page() -> str:
+    """The page this run draws: what the URL held is remembered per page, since a page
+    switch starts from a URL without the last page's parameters."""
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
 def _prepare(param: str, options: Sequence[Any], default: Any, label: str, multi: bool) -> None:
-    """Put the right starting value in the widget's state before the widget is drawn."""
+    """Put the right starting value in the widget's state before the widget is drawn.
+
+    The URL changed from outside when it differs from what this page last left there: a
+    link, a bookmark, or the back button, which may also take a parameter away (the view
+    goes back to the default, since only choices that differ from it are written)."""
     key = _widget_key(param)
-    by_text = {str(o): o for o in options}
+    by_text = {_encode(o): o for o in options}
     raw = st.query_params.get(param)
     fallback = st.session_state.get(_remembered_key(param), default)
-    if raw is not None and raw != st.session_state.get(_synced_key(param)):
+    page, synced = st.session_state.get(_synced_key(param), (None, None))
+    outside = raw != synced if page == _page() else raw is not None
+    if outside and raw is None:
+        st.session_state[key] = default
+    elif outside:
         if multi:
             parts = [p for p in raw.split(",") if p]
             bad = [p for p in parts if p not in by_text]
@@ -83,18 +101,27 @@ def _prepare(param: str, options: Sequence[Any], default: Any, label: str, multi
         st.session_state[key] = fallback
     current = st.session_state[key]
     if multi:
-        kept = [v for v in current if str(v) in by_text]
-        st.session_state[key] = kept or [v for v in default if str(v) in by_text]
-    elif str(current) not in by_text:
-        st.session_state[key] = default if str(default) in by_text else options[0]
+        kept = [v for v in current if _encode(v) in by_text]
+        st.session_state[key] = kept or [v for v in default if _encode(v) in by_text]
+    elif _encode(current) not in by_text:
+        st.session_state[key] = default if _encode(default) in by_text else options[0]
 
 
 def _remember(param: str, value: Any, default: Any) -> None:
+    """Keep the choice for other pages, and in the URL when it differs from the default or
+    the URL already names it. A default the link did not name is not written: every write
+    adds a browser history entry, so the back button would need a press for each widget
+    that appeared (an indicator with more choices), and a fresh page one for the page."""
     st.session_state[_remembered_key(param)] = value
     text = _encode(value)
-    st.session_state[_synced_key(param)] = text
-    if st.query_params.get(param) != text:
-        st.query_params[param] = text
+    raw = st.query_params.get(param)
+    if raw is None and text == _encode(default):
+        synced = None
+    else:
+        synced = text
+        if raw != text:
+            st.query_params[param] = text
+    st.session_state[_synced_key(param)] = (_page(), synced)
 
 
 def url_select(
@@ -133,6 +160,15 @@ def url_multiselect(
     return value
 
 
+def url_checkbox(param: str, label: str, default: bool = True, **widget_args: Any) -> bool:
+    """A checkbox kept in the URL as ``1``/``0`` (written only when it differs from the
+    default or the link named it), so a shared view keeps it."""
+    _prepare(param, [True, False], default, label, multi=False)
+    value = st.checkbox(label, key=_widget_key(param), **widget_args)
+    _remember(param, value, default)
+    return value
+
+
 def set_choice(param: str, value: Any) -> None:
     """Change a selection from code (e.g. a click on the map), in a callback before the widget."""
     st.session_state[_widget_key(param)] = value
@@ -150,5 +186,6 @@ def url_int(param: str, default: int, minimum: int, maximum: int) -> int:
         )
         value = default
     value = min(max(value, minimum), maximum)
-    st.query_params[param] = str(value)
+    if (raw is not None or value != default) and raw != str(value):
+        st.query_params[param] = str(value)  # as _remember: no history entry for a default
     return value
