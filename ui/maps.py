@@ -1,5 +1,7 @@
 """The map's geometry for the app, made once per store version and shared by every session:
-Kartverket's boundaries once loaded into the store, else the schematic map."""
+Kartverket's boundaries a user loaded into the store (newer or finer), else the simplified ones
+shipped with the app, else — only if the shipped file is missing or broken — the schematic
+map."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import plotly.graph_objects as go
 from geo.areas import Level, load_areas
 from geo.boundaries import dissolve_to
 from geo.schematic import schematic_kommune_geojson
+from geo.shipped import ShippedBoundaryError
+from geo.shipped import load as load_shipped
 from indicators.catalogue import Indicator
 from ui import data
 from ui.data import per_store_version
@@ -19,10 +23,13 @@ from views.maps import MapGeometry
 @per_store_version(shared=True, max_entries=2)
 def kommune_geometry() -> MapGeometry:
     """(FeatureCollection, official?); a newly loaded boundary file is used at once."""
-    official = data.boundaries(Level.KOMMUNE)
-    if official and official.get("features"):
-        return official, True
-    return schematic_kommune_geojson(load_areas()), False
+    loaded = data.boundaries(Level.KOMMUNE)
+    if loaded and loaded.get("features"):
+        return loaded, True
+    try:
+        return load_shipped(Level.KOMMUNE), True
+    except ShippedBoundaryError:
+        return schematic_kommune_geojson(load_areas()), False
 
 
 @per_store_version(shared=True, max_entries=2)
