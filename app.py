@@ -42,6 +42,9 @@ PAGES = [
         url_path="sammenlign",
     ),
     st.Page(
+        "app_pages/oversikt.py", title="Oversikt", icon=":material/grid_on:", url_path="oversikt"
+    ),
+    st.Page(
         "app_pages/pasientgrupper.py",
         title="Pasientgrupper",
         icon=":material/groups:",
