@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from indicators.catalogue import load_catalogue
 from ui import data
@@ -24,7 +25,8 @@ SYNTHETIC_ICON = ":material/science:"
 
 
 # WCAG 2.1 AA: Streamlit's faded caption grey is below 4.5:1 on white; long command lines
-# wrap instead of scrolling, so no region needs keyboard scrolling.
+# wrap instead of scrolling, so no region needs keyboard scrolling. A block that only holds
+# this style takes no room.
 GLOBAL_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
   color: #474747 !important;
@@ -35,24 +37,36 @@ GLOBAL_CSS = """<style>
   word-break: break-word;
   overflow: visible !important;
 }
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style:only-child) {
+  display: none;
+}
+</style>"""
+# A page with a header starts its title under Streamlit's (empty, click-through) top bar
+# instead of 96 px down, with a smaller title: the chart starts on the first screen.
+COMPACT_HEADER_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
+[data-testid="stMain"] h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 </style>"""
 
 
-def apply_global_style() -> None:
+def apply_global_style(compact_header: bool = False) -> None:
     """Every page draws this itself: elements the entrypoint draws before a deep-linked page
     do not reliably survive, and st.html drops a body that is only a <style>."""
-    st.markdown(GLOBAL_CSS, unsafe_allow_html=True)
+    css = GLOBAL_CSS + (COMPACT_HEADER_CSS if compact_header else "")
+    st.markdown(css, unsafe_allow_html=True)
 
 
 def page_header(title: str, intro: str | None = None) -> None:
-    """Title, the place of the synthetic notice (filled by ``show_sources`` when synthetic
-    values are drawn) and any notices about the link."""
-    apply_global_style()
-    st.title(title)
-    st.session_state[NOTICE_KEY] = (st.empty(), [])
+    """Title with the place of the one-line synthetic notice beside it (filled by
+    ``show_sources`` when synthetic values are drawn), any notices about the link, and a
+    one-line introduction: all of it in some 100 px, so the chart starts high."""
+    apply_global_style(compact_header=True)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.title(title, anchor=False, width="content")
+        st.session_state[NOTICE_KEY] = (st.empty(), [])
     start_notices()
     if intro:
-        st.markdown(intro)
+        st.caption(intro)
 
 
 def forget_notice_place() -> None:
@@ -73,8 +87,32 @@ def synthetic_notice(shown: Iterable[tuple[str, int]]) -> None:
         st.warning(text, icon=SYNTHETIC_ICON)
 
 
+def synthetic_line(shown: sources.Provenance) -> str:
+    """The notice in one line: that the values are synthetic, and which, in short."""
+    if not shown.real:
+        return "ikke virkelige tall"
+    return f"{len(shown.synthetic)} av {len(shown.synthetic) + len(shown.real)} indikatorer"
+
+
+def compact_notice(place: DeltaGenerator, shown: sources.Provenance) -> None:
+    """The synthetic notice as one line in ``place`` (a badge that says so, whatever the
+    screen), with the whole text one click away: a full box above every chart pushed the
+    chart down by some 80 px on every page."""
+    text = sources.synthetic_notice(shown, load_catalogue())
+    if not text:
+        place.empty()
+        return
+    with place.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(
+            f":orange-badge[{SYNTHETIC_ICON} Syntetiske demodata: {synthetic_line(shown)}]",
+            width="content",
+        )
+        with st.popover("Hva betyr det?", type="tertiary"):
+            st.warning(text, icon=SYNTHETIC_ICON)
+
+
 def show_sources(shown: Iterable[tuple[str, int]]) -> None:
-    """ "Kilde: …" for the indicator-years just drawn, and the page's synthetic notice under
+    """ "Kilde: …" for the indicator-years just drawn, and the page's synthetic notice beside
     its title updated to name every synthetic indicator the page shows so far."""
     shown = list(shown)
     line = provenance(shown).line
@@ -84,9 +122,7 @@ def show_sources(shown: Iterable[tuple[str, int]]) -> None:
     if place is None:
         return
     on_page += shown
-    text = sources.synthetic_notice(provenance(on_page), load_catalogue())
-    if text:
-        place.warning(text, icon=SYNTHETIC_ICON)
+    compact_notice(place, provenance(on_page))
 
 
 def empty_state(text: str) -> None:
@@ -116,10 +152,10 @@ def chart_block(
     column_config: dict | None = None,
     on_select=None,
 ) -> object:
-    """A chart with its caption and a 'Vis som tabell' alternative (text alternative, WCAG);
-    the table is made only when asked for, since most views never show it."""
-    as_table = st.toggle("Vis som tabell", key=f"table_{key}", help="Viser tallene bak figuren")
-    if as_table:
+    """A chart with its caption and a 'Vis som tabell' alternative (text alternative, WCAG)
+    under it, so the chart is the first thing under the pickers; the table is made only when
+    asked for, since most views never show it."""
+    if st.session_state.get(f"table_{key}"):
         st.dataframe(table(), hide_index=True, column_config=column_config, key=f"df_{key}")
         result = None
     else:
@@ -132,6 +168,7 @@ def chart_block(
             alt=caption,
         )
     st.caption(caption)
+    st.toggle("Vis som tabell", key=f"table_{key}", help="Viser tallene bak figuren")
     return result
 
 
