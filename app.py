@@ -45,6 +45,12 @@ PAGES = [
         "app_pages/oversikt.py", title="Oversikt", icon=":material/grid_on:", url_path="oversikt"
     ),
     st.Page(
+        "app_pages/to_indikatorer.py",
+        title="To indikatorer",
+        icon=":material/scatter_plot:",
+        url_path="to_indikatorer",
+    ),
+    st.Page(
         "app_pages/pasientgrupper.py",
         title="Pasientgrupper",
         icon=":material/groups:",
