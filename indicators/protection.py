@@ -30,10 +30,16 @@ Hiding a cell only widens every interval, so steps 2 and 3 repeat until every su
 cell is shown protected; that ends, since suppressing a whole table protects it.
 The LPs of one cell run on its neighbourhood, with every other cell kept at its count: a
 smaller problem whose solutions still fit the whole table.
+
+The tables are independent, so they are protected side by side, one thread per core:
+HiGHS releases the GIL while it solves, which is where the time goes. Each table has its
+own seeded random numbers, so the pattern does not depend on the order they finish in.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -619,7 +625,9 @@ def protect(tables: Tables, hidden: np.ndarray) -> np.ndarray:
     identities = tables.identities.tocsc()
     order = np.argsort(tables.table, kind="stable")
     starts = np.searchsorted(tables.table[order], np.unique(tables.table))
-    for cells in np.split(order, starts[1:]):
-        if hidden[cells].any():
-            _protect_table(tables, identities, cells, hidden)
+    work = [cells for cells in np.split(order, starts[1:]) if hidden[cells].any()]
+    work.sort(key=len, reverse=True)  # the largest first, so the threads finish together
+    # Each table writes only its own cells of ``hidden``.
+    with ThreadPoolExecutor(len(os.sched_getaffinity(0))) as pool:
+        list(pool.map(lambda cells: _protect_table(tables, identities, cells, hidden), work))
     return hidden
