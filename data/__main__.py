@@ -1,4 +1,4 @@
-"""Command line for the store: ``python -m data demo|import|export|info``.
+"""Command line for the store: ``python -m data demo|import|export|info|population|targets``.
 
 Every problem with the store or a file ends in a message on stderr and exit code 1, never
 in a traceback.
@@ -173,6 +173,24 @@ def cmd_population(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
+    from data.importer import ImportOutcome
+    from data.targets import load_targets_file
+
+    engine = store.get_engine(settings.db_url, create=False)
+    result = load_targets_file(engine, args.file)
+    if result.outcome == ImportOutcome.REJECTED:
+        print(
+            f"Målfilen ble avvist; ingenting er endret i lageret ({len(result.errors)} feil):",
+            file=sys.stderr,
+        )
+        for line in result.error_lines():
+            print("  " + line, file=sys.stderr)
+        return 1
+    print(f"{result.file_name}: {result.outcome} ({result.message}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m data", description="Samhandlingsbarometerets datalager."
@@ -238,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     population.add_argument("file", help="filen med folketallet")
     population.add_argument("--db", help=db_help)
     population.set_defaults(run=cmd_population)
+
+    targets = sub.add_parser(
+        "targets",
+        help="last inn egne mål for helsefellesskap eller kommuner (CSV eller XLSX); "
+        "erstatter alle mål for områdene filen nevner",
+    )
+    targets.add_argument("file", help="målfilen (se docs/eksempel_mal.csv)")
+    targets.add_argument("--db", help=db_help)
+    targets.set_defaults(run=cmd_targets)
     return parser
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy.special import expit, logit
 from sqlalchemy import Engine
 
-from data import provenance, store
+from data import provenance, store, versions
 from data.cube import build_cube
 from geo.areas import kommuner
 from indicators.ages import age_range
@@ -384,6 +384,9 @@ def build_demo_store(
                 "demo_seed": str(seed),
                 "built_at": built_at.isoformat(timespec="seconds"),
             },
+        )
+        versions.record_version(
+            conn, versions.VersionKind.DEMO, f"Syntetiske demodata (frø {seed})", written, built_at
         )
     store.refresh_statistics(engine)
     progress(f"Ferdig: {written:,} rader på {time.perf_counter() - started:.1f} s.")

@@ -46,6 +46,7 @@ from data.tidy import (
     read_chunks,
     thousands,
 )
+from data.versions import VersionKind, record_version
 from geo.areas import Level, load_areas
 from geo.recoding import normalise_kommune_code
 from indicators.catalogue import Indicator, load_catalogue
@@ -855,6 +856,11 @@ def _write(
                 replaced += [(indicator_id, y) for y in years]
             origin = source or file_source(attempt.file_name, attempt.digest, attempt.started)
             assign_slices(conn, record_source(conn, origin), replaced)
+            # In the same transaction: a failed import leaves no version behind.
+            described = (
+                attempt.file_name if source is None else f"{source.label} ({attempt.file_name})"
+            )
+            record_version(conn, VersionKind.IMPORT, described, written, attempt.started)
         conn.execute(
             schema.import_log.insert().values(
                 started_at=attempt.started,

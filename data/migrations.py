@@ -229,11 +229,69 @@ def add_periods(conn: Connection) -> None:
     create_area_index(conn, AREA_INDEX_COVERED, AREA_INDEX_KEY)
 
 
+# Version 5: a helsefellesskap's own targets, and the data versions that "what has changed"
+# compares (data/targets.py, data/versions.py say what each column holds and why).
+_TARGETS_AND_VERSIONS = (
+    """CREATE TABLE IF NOT EXISTS targets (
+        area_code VARCHAR(8) NOT NULL,
+        indicator_id VARCHAR(64) NOT NULL,
+        sex VARCHAR(8) DEFAULT 'alle' NOT NULL,
+        age_band VARCHAR(16) DEFAULT 'alle' NOT NULL,
+        target_value FLOAT NOT NULL,
+        direction VARCHAR(2) NOT NULL,
+        deadline INTEGER,
+        note TEXT,
+        loaded_at {timestamp} NOT NULL,
+        source_file TEXT NOT NULL,
+        PRIMARY KEY (area_code, indicator_id, sex, age_band),
+        CONSTRAINT ck_targets_direction CHECK (direction IN ('<=', '>='))
+    )""",
+    """CREATE TABLE IF NOT EXISTS data_versions (
+        id {serial} NOT NULL,
+        made_at {timestamp} NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        description TEXT NOT NULL,
+        rows_written INTEGER NOT NULL,
+        snapshot_id INTEGER,
+        years_json TEXT,
+        PRIMARY KEY (id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS version_values (
+        version_id INTEGER NOT NULL,
+        area_code VARCHAR(8) NOT NULL,
+        indicator_id VARCHAR(64) NOT NULL,
+        period VARCHAR(9) NOT NULL,
+        year INTEGER NOT NULL,
+        standardised BOOLEAN NOT NULL,
+        value FLOAT,
+        ci_low FLOAT,
+        ci_high FLOAT,
+        judgement VARCHAR(16) NOT NULL,
+        suppressed BOOLEAN NOT NULL,
+        PRIMARY KEY (version_id, area_code, indicator_id, period)
+    ){rowid}""",
+)
+# A snapshot is read by its key alone; without a rowid SQLite stores the rows in the key's
+# B-tree once instead of a table plus an index, half the size.
+_KEYED_ONLY = {"sqlite": " WITHOUT ROWID", "postgresql": ""}
+
+
+def add_targets_and_versions(conn: Connection) -> None:
+    """Own targets per area and indicator, and a version (with a compact snapshot of the
+    judged values) for every demo build, import and targets file."""
+    dialect = conn.dialect.name
+    for statement in _TARGETS_AND_VERSIONS:
+        conn.exec_driver_sql(
+            statement.format(**_VERSION_1_TYPES[dialect], rowid=_KEYED_ONLY[dialect])
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     create_version_1,
     create_area_index,
     add_provenance,
     add_periods,
+    add_targets_and_versions,
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

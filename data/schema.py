@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Float,
@@ -141,6 +142,56 @@ boundaries = Table(
     Column("source", Text, nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("geojson", Text, nullable=False),
+)
+
+# A helsefellesskap's or kommune's own target for an indicator (data/targets.py).
+targets = Table(
+    "targets",
+    metadata,
+    Column("area_code", String(8), primary_key=True),
+    Column("indicator_id", String(64), primary_key=True),
+    Column("sex", String(8), primary_key=True, server_default="alle"),
+    Column("age_band", String(16), primary_key=True, server_default="alle"),
+    Column("target_value", Float, nullable=False),
+    Column("direction", String(2), nullable=False),  # "<=" or ">="
+    Column("deadline", Integer),  # the year the target is to be met by, if any
+    Column("note", Text),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("source_file", Text, nullable=False),
+    CheckConstraint("direction IN ('<=', '>=')", name="ck_targets_direction"),
+)
+
+# Every demo build, import and targets file is a version (data/versions.py); a version that
+# changed observations has its own snapshot (snapshot_id = id), a targets file points at the
+# snapshot before it, and a version whose snapshot was dropped has none.
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),  # data.versions.VersionKind
+    Column("description", Text, nullable=False),
+    Column("rows_written", Integer, nullable=False),
+    Column("snapshot_id", Integer),
+    Column("years_json", Text),  # {indicator_id: [years]} the store held, with the snapshot
+)
+
+# The judged values a version's barometers showed: both sexes, all ages, every area, the
+# newest single year and the newest pooled period of each indicator.
+version_values = Table(
+    "version_values",
+    metadata,
+    Column("version_id", Integer, primary_key=True),
+    Column("area_code", String(8), primary_key=True),
+    Column("indicator_id", String(64), primary_key=True),
+    Column("period", String(9), primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("standardised", Boolean, nullable=False),
+    Column("value", Float),
+    Column("ci_low", Float),
+    Column("ci_high", Float),
+    Column("judgement", String(16), nullable=False),
+    Column("suppressed", Boolean, nullable=False),
 )
 
 # The tidy format's columns that an observation row stores (names and levels come from areas).
