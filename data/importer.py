@@ -857,8 +857,8 @@ def _write(
             origin = source or file_source(attempt.file_name, attempt.digest, attempt.started)
             assign_slices(conn, record_source(conn, origin), replaced)
             # In the same transaction: a failed import leaves no version behind.
-            described = (
-                attempt.file_name if source is None else f"{source.label} ({attempt.file_name})"
+            described = f"Import av {attempt.file_name}" + (
+                f" ({source.label})" if source is not None else ""
             )
             record_version(conn, VersionKind.IMPORT, described, written, attempt.started)
         conn.execute(

@@ -9,10 +9,10 @@ age-standardised rate where the row has one, the barometer's default), its 95 % 
 judgement against the national value of the same period and whether it is suppressed; and
 the single years each indicator had. Time series are not kept: comparing two years reads
 the store itself. On the demo store that is 27 720 rows per version (36 indicators, 34 of
-them pooled, × 396 areas), about 2.4 MB in SQLite. A targets file changes no values: its
+them pooled, × 396 areas), about 2.3 MB in SQLite. A targets file changes no values: its
 version points at the snapshot before it.
 
-The newest KEPT_SNAPSHOTS snapshots are kept (about 30 MB on the demo store): a meeting
+The newest KEPT_SNAPSHOTS snapshots are kept (about 28 MB on the demo store): a meeting
 compares with the data of its last meeting, months back, and that many covers a year of
 monthly imports. Older versions stay in the list, without a snapshot to compare with.
 """

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from data.targets import Target
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import display_period
 from indicators.stats import JUDGEMENT_LABELS
@@ -169,6 +170,24 @@ def _trend_cell(row: pd.Series) -> str:
     return f"{sparkline_img(row)}{words}"
 
 
+TARGET_MET_TEXT = {True: "nådd", False: "ikke nådd", None: "ukjent"}
+
+
+def _national_cell(row: pd.Series, indicator: Indicator) -> str:
+    """The national value, and beneath it the area's own target and whether the value shown
+    meets it (in words: the target is a fact of the agreement, not a judgement)."""
+    national = f'<span class="baro-national">{display_value(row["national"], indicator)}</span>'
+    target = row.get("target")
+    if not isinstance(target, Target):
+        return national
+    met = TARGET_MET_TEXT[row["target_met"]]
+    title = html.escape(target.note or "")
+    return (
+        f'{national}<span class="baro-sub baro-target" title="{title}">'
+        f"{html.escape(row['target_text'])} ({met})</span>"
+    )
+
+
 def _row_label(row: pd.Series, indicator: Indicator) -> str:
     """The line under the title: unit, year or pooled period, and which rate is shown."""
     parts = [] if indicator.unit in ("%", "kroner") else [indicator.unit]
@@ -186,7 +205,7 @@ def _row_html(row: pd.Series, indicator: Indicator) -> str:
         f"{html.escape(row['title'])}</span>"
         f'<span class="baro-sub">{_row_label(row, indicator)}</span></th>'
         f"<td>{_value_cell(row, indicator)}</td>"
-        f'<td><span class="baro-national">{display_value(row["national"], indicator)}</span></td>'
+        f"<td>{_national_cell(row, indicator)}</td>"
         f"<td>{_judgement_cell(row)}</td>"
         f"<td>{_trend_cell(row)}</td>"
         "</tr>"
@@ -226,6 +245,7 @@ BAROMETER_CSS = """
 </style>
 """
 _HEADINGS = ("Indikator", "Verdi", "Landet", "Sammenlignet med landet", "Utvikling")
+WITH_TARGETS = "Landet og eget mål"
 _WIDTHS = ("31%", "16%", "13%", "22%", "18%")
 
 
@@ -236,7 +256,10 @@ def barometer_html(
     the second line of each cell so a whole barometer fits on one slide."""
     catalogue = load_catalogue()
     cols = "".join(f'<col style="width:{w}">' for w in _WIDTHS)
-    head = "".join(f'<th scope="col">{h}</th>' for h in _HEADINGS)
+    headings = list(_HEADINGS)
+    if "target" in table and table["target"].notna().any():
+        headings[2] = WITH_TARGETS
+    head = "".join(f'<th scope="col">{h}</th>' for h in headings)
     body = "".join(_row_html(row, catalogue[row["indicator_id"]]) for _, row in table.iterrows())
     size = " baro-big" * big + " baro-compact" * compact
     return (

@@ -20,6 +20,7 @@ from itertools import combinations, pairwise
 
 import pandas as pd
 
+from data.targets import AT_LEAST, AT_MOST, Target
 from geo.areas import NATIONAL_CODE
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue, patient_groups
 from indicators.periods import period_label
@@ -33,6 +34,7 @@ from indicators.trend import (
     trend_test,
 )
 from indicators.vocabulary import Judgement, Measure
+from views.format import display_value, with_unit
 from views.judgement import judgements
 from views.source import Source
 from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
@@ -102,7 +104,20 @@ COLUMNS = [
     "trend_meaning",
     "trend_p",
     "trend_note",
+    "target",
+    "target_text",
+    "target_met",
 ]
+TARGET_SIGNS = {AT_MOST: "≤", AT_LEAST: "≥"}
+
+
+def target_text(target: Target, indicator: Indicator, unit: bool = False) -> str:
+    """ "mål: ≤ 15,0 innen 2026", with the unit ("≤ 15,0 døgn per 1 000 innbyggere") where
+    no column heading names it."""
+    shown = with_unit(target.value, indicator) if unit else display_value(target.value, indicator)
+    sign = TARGET_SIGNS[target.direction]
+    deadline = f" innen {target.deadline}" if target.deadline else ""
+    return f"mål: {sign} {shown}{deadline}"
 
 
 def recent_trend(rows: pd.DataFrame, indicator: Indicator, last_year: int | None) -> TrendResult:
@@ -147,9 +162,11 @@ def _indicator_row(
     single_years: tuple[pd.DataFrame, pd.DataFrame],
     period_years: int,
     standardised: bool,
+    target: Target | None = None,
 ) -> dict:
     """``shown`` and ``single_years`` are (area rows, national rows): the value and judgement
-    come from the shown ones, the sparkline and trend from the single years."""
+    come from the shown ones, the sparkline and trend from the single years. A target is met
+    or not on the value shown (``data.targets``)."""
     area_rows, national_rows = shown
     area_single, national_single = single_years
     area_by_year = area_rows.set_index("year")
@@ -209,6 +226,9 @@ def _indicator_row(
         "trend_meaning": trend_meaning(trend.direction, indicator.polarity),
         "trend_p": trend.p_value,
         "trend_note": trend_note,
+        "target": target,
+        "target_text": None if target is None else target_text(target, indicator),
+        "target_met": None if target is None else target.met(value),
     }
 
 
@@ -225,9 +245,11 @@ def barometer_table(
     catalogue: dict[str, Indicator],
     pooled_profile: pd.DataFrame | None = None,
     standardised: bool = True,
+    targets: dict[str, Target] | None = None,
 ) -> pd.DataFrame:
     """One row per indicator in catalogue order: the area's latest value against the national
-    value of the same year, the judgement, the trend and the values for a sparkline.
+    value of the same year, the judgement, the trend, the values for a sparkline and the
+    area's own target (``targets``, by indicator, from ``data.targets.area_targets``).
 
     ``profile`` holds single years. With ``pooled_profile``, indicators that pool read their
     value and national value from its newest period instead; the sparkline and the trend
@@ -251,6 +273,7 @@ def barometer_table(
                 tuple(single.get(a, {}).get(indicator.id, empty) for a in areas),
                 length or 1,
                 standardised,
+                (targets or {}).get(indicator.id),
             )
         )
     table = pd.DataFrame(rows, columns=COLUMNS)
@@ -264,15 +287,21 @@ def spark_first_year(last_year: int) -> int:
 
 
 def area_barometer(
-    source: Source, area_code: str, pooled: bool = False, standardised: bool = True
+    source: Source,
+    area_code: str,
+    pooled: bool = False,
+    standardised: bool = True,
+    targets: dict[str, Target] | None = None,
 ) -> pd.DataFrame:
     """The barometer table of an area over the store's last SPARK_YEARS years, with pooled
-    periods for the indicators that pool when ``pooled``."""
+    periods for the indicators that pool when ``pooled``, and the area's own targets."""
     first_year = spark_first_year(source.summary()["last_year"])
     areas = [area_code, NATIONAL_CODE]
     profile = source.area_profile(areas, first_year)
     pooled_profile = source.area_profile(areas, first_year, pooled=True) if pooled else None
-    return barometer_table(profile, area_code, load_catalogue(), pooled_profile, standardised)
+    return barometer_table(
+        profile, area_code, load_catalogue(), pooled_profile, standardised, targets
+    )
 
 
 @dataclass(frozen=True)

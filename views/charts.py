@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.targets import Target
 from indicators.catalogue import Indicator
 from indicators.periods import display_period
 from indicators.stats import JUDGEMENT_LABELS, funnel_limits
+from views.barometer import target_text
 from views.format import number, with_unit
 from views.judgement import judged
 from views.labels import SEX_LABELS, age_label, unit_text, value_heading
@@ -40,6 +42,9 @@ FUNNEL_CLASSES = {
     "outside_998": ("Utenfor 99,8 %-grensene", "#B34700", "square"),
 }
 BAR_HEIGHT = {False: 24, True: 36}
+# A target line: dotted, in a green no area line uses first, and labelled, so it is told
+# from the national line (black, dashed) without its colour.
+TARGET_COLOUR = "#2D7D46"
 
 
 def _hover(
@@ -183,9 +188,11 @@ def trend_figure(
     split_by: str | None = None,
     narrow: bool = False,
     standardised: bool = False,
+    target: Target | None = None,
 ) -> go.Figure:
-    """Lines over the years per area (and per sex or age band), CI bands and the national
-    line; suppressed years break the line, because a zero would be a false value.
+    """Lines over the years per area (and per sex or age band), CI bands, the national
+    line and the area's own target as a labelled horizontal line; suppressed years break
+    the line, because a zero would be a false value.
 
     ``narrow`` is for charts in a column: the legend goes below the plot, where beside it
     would take half the width, and at normal size every second year is labelled. Pooled
@@ -231,6 +238,8 @@ def trend_figure(
                     standardised=standardised,
                 )
             )
+    if target is not None:
+        add_target_line(fig, target, indicator, big)
     base_layout(fig, height=620 if big else 440, big=big)
     label_step = 2 if narrow and not big and len(years) > NARROW_YEAR_LABELS else 1
     fig.update_xaxes(title=None, dtick=1, tickformat="d", ticklabelstep=label_step)
@@ -242,6 +251,19 @@ def trend_figure(
     below = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "xanchor": "left"}
     fig.update_layout(hovermode="closest", legend=below if narrow else beside, margin={"r": 10})
     return fig
+
+
+def add_target_line(
+    fig: go.Figure, target: Target, indicator: Indicator, big: bool = False
+) -> None:
+    """The target as a dotted line across the plot, labelled "Mål: ≤ 15,0 innen 2026"."""
+    fig.add_hline(
+        y=target.value,
+        line={"color": TARGET_COLOUR, "dash": "dot", "width": 3 if big else 2},
+        annotation_text=target_text(target, indicator).capitalize(),
+        annotation_position="top left",
+        annotation_font_color=TARGET_COLOUR,
+    )
 
 
 def _bar_order(frame: pd.DataFrame) -> pd.DataFrame:

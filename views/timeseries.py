@@ -7,9 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from data.provenance import year_span
+from data.targets import Target, area_targets
 from geo.areas import NATIONAL_CODE, helsefellesskap_of
 from indicators.catalogue import Indicator
 from indicators.vocabulary import ALL, Sex
+from views.barometer import target_text
 from views.labels import SEX_LABELS, STANDARDISED_WORD, age_label, period_text, value_heading
 from views.sources import FLAG_MARK, flag_notes, is_flagged
 from views.tables import interval_texts, value_texts
@@ -115,10 +117,25 @@ def missing_national_years(series: pd.DataFrame, national: pd.DataFrame) -> list
     return sorted(int(year) for year in with_values - national_years)
 
 
+def chart_target(
+    targets: pd.DataFrame, area_code: str, indicator: Indicator, split_by: str | None
+) -> Target | None:
+    """The chosen area's own target for the indicator (from ``data.targets.stored_targets``),
+    for a chart of both sexes and all ages together; a split chart has none to draw."""
+    if split_by is not None:
+        return None
+    return area_targets(targets, area_code).get(indicator.id)
+
+
 def caption(
-    indicator: Indicator, with_national: bool, pooled: bool = False, standardised: bool = False
+    indicator: Indicator,
+    with_national: bool,
+    pooled: bool = False,
+    standardised: bool = False,
+    target: Target | None = None,
 ) -> str:
-    """What the chart shows, with what the band and black line mean (the source is below)."""
+    """What the chart shows, with what the band, black line and target line mean (the source
+    is below)."""
     rate = f", {STANDARDISED_WORD}" if standardised else ""
     parts = [f"{indicator.title} ({indicator.unit}{rate})."]
     if pooled:
@@ -129,4 +146,6 @@ def caption(
         parts.append("Skyggelagt bånd: 95 % konfidensintervall.")
     if with_national:
         parts.append("Svart linje: hele landet.")
+    if target is not None:
+        parts.append(f"Grønn prikket linje: {target_text(target, indicator)}.")
     return " ".join(parts)

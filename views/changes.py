@@ -1,0 +1,367 @@
+"""What has changed for one area: its barometer now against an earlier data version, or one
+year against an earlier year, so a meeting starts from "what is new since last time".
+
+Pure pandas. Each side is the judged values of ``data.versions`` (the barometer's rule): a
+version's snapshot or the store now, or one single year read from the store. A comparison
+lists
+
+- the indicators whose judgement against the national value changed ("Ingen sikker
+  forskjell" → "Dårligere enn landet"; a hidden value counts as its own state, "Skjult");
+- against a version, the years of data the store has now that it had not then;
+- the largest movements: the relative change of the value shown, only where both values are
+  published, of the same kind of rate, and the earlier one is not zero;
+- the area's own targets newly met or no longer met (``data.targets``: on the point value,
+  against today's targets on both sides, so a change means the value crossed the target).
+
+Against a version, each side is what its barometer showed: each indicator's newest single
+year, or its newest pooled period when ``pooled``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from data.targets import Target
+from data.versions import VALUE_COLUMNS, judged_values
+from indicators.catalogue import Indicator
+from indicators.periods import display_period, is_pooled
+from indicators.stats import JUDGEMENT_LABELS
+from indicators.vocabulary import DIFFERENCE_MEANS, Judgement
+from views.barometer import target_text
+from views.format import display_value, number
+
+MOVEMENTS_SHOWN = 5
+HIDDEN = "suppressed"  # the state of a value not shown, beside the judgements
+HIDDEN_LABEL = "Skjult"
+MEANING_WORDS = {
+    Judgement.BETTER: "bedre",
+    Judgement.WORSE: "verre",
+    Judgement.HIGHER: "høyere",
+    Judgement.LOWER: "lavere",
+}
+NEWLY_MET, NO_LONGER_MET = "nådd", "ikke lenger nådd"
+LOCAL_TIME = ZoneInfo("Europe/Oslo")
+
+JUDGEMENT_COLUMNS = [
+    "indicator_id",
+    "period_before",
+    "state_before",
+    "value_before",
+    "period_after",
+    "state_after",
+    "value_after",
+]
+MOVEMENT_COLUMNS = [
+    "indicator_id",
+    "period_before",
+    "value_before",
+    "period_after",
+    "value_after",
+    "change",
+    "meaning",
+]
+TARGET_COLUMNS = ["indicator_id", "target", "value_before", "value_after", "outcome"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its label, the area's judged values (``VALUE_COLUMNS``) and
+    the single years each indicator had."""
+
+    label: str
+    values: pd.DataFrame
+    years: dict[str, list[int]]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed from ``before`` to ``after``, each list in catalogue order except the
+    movements, largest first."""
+
+    before: str
+    after: str
+    judgements: pd.DataFrame
+    new_years: dict[str, list[int]]
+    movements: pd.DataFrame
+    targets: pd.DataFrame
+
+    @property
+    def nothing(self) -> bool:
+        return (
+            self.judgements.empty
+            and not self.new_years
+            and self.movements.empty
+            and self.targets.empty
+        )
+
+
+def shown_values(
+    values: pd.DataFrame, catalogue: dict[str, Indicator], pooled: bool = False
+) -> pd.DataFrame:
+    """One row per indicator, indexed by its id in catalogue order: the newest period the
+    barometer would show, pooled when ``pooled`` and the indicator pools."""
+    pooled_rows = is_pooled(values["period"]) if len(values) else pd.Series(dtype=bool)
+    rows = []
+    for indicator in catalogue.values():
+        wanted = pooled and bool(indicator.pooled_years)
+        mine = values[(values["indicator_id"] == indicator.id) & (pooled_rows == wanted)]
+        if not mine.empty:
+            rows.append(mine.sort_values("year").iloc[-1])
+    if not rows:
+        return pd.DataFrame(columns=VALUE_COLUMNS).set_index("indicator_id")
+    return pd.DataFrame(rows).set_index("indicator_id")
+
+
+def _state(row: pd.Series, side: str) -> str:
+    """The judgement of one side of a joined row, or HIDDEN where no value is shown."""
+    if row[f"suppressed_{side}"] or pd.isna(row[f"value_{side}"]):
+        return HIDDEN
+    return str(row[f"judgement_{side}"])
+
+
+def state_label(state: str) -> str:
+    return HIDDEN_LABEL if state == HIDDEN else JUDGEMENT_LABELS[state]
+
+
+def _judgement_changes(joined: pd.DataFrame) -> pd.DataFrame:
+    rows = [
+        [i, row["period_b"], before, row["value_b"], row["period_a"], after, row["value_a"]]
+        for i, row in joined.iterrows()
+        if (before := _state(row, "b")) != (after := _state(row, "a"))
+    ]
+    return pd.DataFrame(rows, columns=JUDGEMENT_COLUMNS)
+
+
+def _published(row: pd.Series, side: str) -> bool:
+    return _state(row, side) != HIDDEN
+
+
+def _movements(joined: pd.DataFrame, catalogue: dict[str, Indicator], limit: int) -> pd.DataFrame:
+    rows = []
+    for indicator_id, row in joined.iterrows():
+        if not (_published(row, "b") and _published(row, "a")) or row["value_b"] == 0:
+            continue
+        if bool(row["standardised_b"]) != bool(row["standardised_a"]):
+            continue  # an age-standardised rate and a crude one do not compare
+        change = (row["value_a"] - row["value_b"]) / abs(row["value_b"])
+        if change == 0:
+            continue
+        higher, lower = DIFFERENCE_MEANS[catalogue[indicator_id].polarity]
+        meaning = higher if change > 0 else lower
+        rows.append(
+            [
+                indicator_id,
+                row["period_b"],
+                row["value_b"],
+                row["period_a"],
+                row["value_a"],
+                change,
+                meaning,
+            ]
+        )
+    frame = pd.DataFrame(rows, columns=MOVEMENT_COLUMNS)
+    order = frame["change"].abs().sort_values(ascending=False, kind="stable").index
+    return frame.loc[order].head(limit).reset_index(drop=True)
+
+
+def _target_changes(joined: pd.DataFrame, targets: dict[str, Target]) -> pd.DataFrame:
+    rows = []
+    for indicator_id, row in joined.iterrows():
+        target = targets.get(str(indicator_id))
+        if target is None:
+            continue
+        before = target.met(row["value_b"] if _published(row, "b") else math.nan)
+        after = target.met(row["value_a"] if _published(row, "a") else math.nan)
+        if before is None or after is None or before == after:
+            continue
+        outcome = NEWLY_MET if after else NO_LONGER_MET
+        rows.append([indicator_id, target, row["value_b"], row["value_a"], outcome])
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+def _new_years(before: dict[str, list[int]], after: dict[str, list[int]]) -> dict[str, list[int]]:
+    found = {
+        indicator_id: sorted(set(years) - set(before.get(indicator_id, [])))
+        for indicator_id, years in after.items()
+    }
+    return {indicator_id: years for indicator_id, years in found.items() if years}
+
+
+def compare(
+    before: Side,
+    after: Side,
+    catalogue: dict[str, Indicator],
+    targets: dict[str, Target] | None = None,
+    pooled: bool = False,
+    movements: int = MOVEMENTS_SHOWN,
+) -> Changes:
+    """What changed for the area between two sides; ``targets`` are the area's own (both
+    sexes, all ages), by indicator."""
+    joined = shown_values(before.values, catalogue, pooled).join(
+        shown_values(after.values, catalogue, pooled), how="inner", lsuffix="_b", rsuffix="_a"
+    )
+    order = {indicator_id: i for i, indicator_id in enumerate(catalogue)}
+    new_years = _new_years(before.years, after.years)
+    return Changes(
+        before=before.label,
+        after=after.label,
+        judgements=_judgement_changes(joined),
+        new_years=dict(sorted(new_years.items(), key=lambda item: order.get(item[0], len(order)))),
+        movements=_movements(joined, catalogue, movements),
+        targets=_target_changes(joined, targets or {}),
+    )
+
+
+def year_sides(
+    profile: pd.DataFrame, area_code: str, year: int, earlier: int, catalogue: dict[str, Indicator]
+) -> tuple[Side, Side]:
+    """An area's single years ``earlier`` and ``year`` as two sides, from its barometer
+    profile (single years of the area and the country, ``data.queries.area_profile``). Years
+    of data are a version's news, so year sides name none."""
+    judged = judged_values(profile, catalogue)
+    mine = judged[judged["area_code"] == area_code]
+    return tuple(Side(str(y), mine[mine["year"] == y], {}) for y in (earlier, year))
+
+
+def local_time(made_at: datetime | pd.Timestamp) -> str:
+    """A stored time (UTC; SQLite gives it without a zone) as Norwegians read it."""
+    stamp = pd.Timestamp(made_at)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    local = stamp.tz_convert(LOCAL_TIME)
+    return f"{local.day}.{local.month}.{local.year} kl. {local:%H.%M}"
+
+
+def version_label(version: pd.Series) -> str:
+    """ "Versjon 3, 2.12.2026 kl. 14.05: Import av fil.csv" for a row of
+    ``data.versions.list_versions``."""
+    return (
+        f"Versjon {int(version['id'])}, {local_time(version['made_at'])}: {version['description']}"
+    )
+
+
+def _value(value: float, indicator: Indicator) -> str:
+    return "–" if pd.isna(value) else display_value(value, indicator)
+
+
+def _when(period: object) -> str:
+    return display_period(str(period)) if isinstance(period, str) else str(period)
+
+
+def judgement_table(changes: Changes, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    """The changed judgements as a reader sees them."""
+    rows = changes.judgements
+    return pd.DataFrame(
+        {
+            "Indikator": [catalogue[i].short_title for i in rows["indicator_id"]],
+            "Før": [
+                f"{state_label(s)} ({_when(p)}: {_value(v, catalogue[i])})"
+                for i, s, p, v in zip(
+                    rows["indicator_id"],
+                    rows["state_before"],
+                    rows["period_before"],
+                    rows["value_before"],
+                    strict=True,
+                )
+            ],
+            "Nå": [
+                f"{state_label(s)} ({_when(p)}: {_value(v, catalogue[i])})"
+                for i, s, p, v in zip(
+                    rows["indicator_id"],
+                    rows["state_after"],
+                    rows["period_after"],
+                    rows["value_after"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+
+
+def percent_change(change: float) -> str:
+    """+12,3 % or −4,0 % (a true minus sign)."""
+    sign = "+" if change > 0 else "−"
+    return f"{sign}{number(abs(change) * 100, 1)} %"
+
+
+def movement_table(changes: Changes, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    rows = changes.movements
+    return pd.DataFrame(
+        {
+            "Indikator": [catalogue[i].short_title for i in rows["indicator_id"]],
+            "Før": [
+                f"{_value(v, catalogue[i])} ({_when(p)})"
+                for i, v, p in zip(
+                    rows["indicator_id"], rows["value_before"], rows["period_before"], strict=True
+                )
+            ],
+            "Nå": [
+                f"{_value(v, catalogue[i])} ({_when(p)})"
+                for i, v, p in zip(
+                    rows["indicator_id"], rows["value_after"], rows["period_after"], strict=True
+                )
+            ],
+            "Endring": [
+                f"{percent_change(c)} ({MEANING_WORDS[m]})"
+                for c, m in zip(rows["change"], rows["meaning"], strict=True)
+            ],
+        }
+    )
+
+
+def target_table(changes: Changes, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+    rows = changes.targets
+    return pd.DataFrame(
+        {
+            "Indikator": [catalogue[i].short_title for i in rows["indicator_id"]],
+            "Mål": [target_text(t, catalogue[t.indicator_id]) for t in rows["target"]],
+            "Før": [
+                _value(v, catalogue[i])
+                for i, v in zip(rows["indicator_id"], rows["value_before"], strict=True)
+            ],
+            "Nå": [
+                _value(v, catalogue[i])
+                for i, v in zip(rows["indicator_id"], rows["value_after"], strict=True)
+            ],
+            "Status": [o.capitalize() for o in rows["outcome"]],
+        }
+    )
+
+
+def new_years_text(changes: Changes, catalogue: dict[str, Indicator]) -> list[str]:
+    """ "Utskrivningsklare døgn: 2024" per indicator with new years."""
+    return [
+        f"{catalogue[i].short_title}: {', '.join(str(y) for y in years)}"
+        for i, years in changes.new_years.items()
+        if i in catalogue
+    ]
+
+
+def change_lines(changes: Changes, catalogue: dict[str, Indicator]) -> list[str]:
+    """The changes as short sentences, for a slide or speaker notes."""
+    lines = []
+    for row in changes.judgements.itertuples(index=False):
+        title = catalogue[row.indicator_id].short_title
+        lines.append(
+            f"{title}: {state_label(row.state_before).lower()} ({_when(row.period_before)}) → "
+            f"{state_label(row.state_after).lower()} ({_when(row.period_after)})"
+        )
+    for row in changes.targets.itertuples(index=False):
+        indicator = catalogue[row.indicator_id]
+        lines.append(
+            f"{indicator.short_title}: {target_text(row.target, indicator)}, {row.outcome} "
+            f"({_value(row.value_after, indicator)})"
+        )
+    for row in changes.movements.itertuples(index=False):
+        indicator = catalogue[row.indicator_id]
+        lines.append(
+            f"{indicator.short_title}: {_value(row.value_before, indicator)} → "
+            f"{_value(row.value_after, indicator)} ({percent_change(row.change)}, "
+            f"{MEANING_WORDS[row.meaning]})"
+        )
+    lines += [f"Nye år: {text}" for text in new_years_text(changes, catalogue)]
+    return lines
