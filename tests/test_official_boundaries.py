@@ -1,4 +1,6 @@
-"""Kartverket's real boundary files through `python -m geo boundaries`, then drawn by the app."""
+"""The app's map borders: the simplified Kartverket boundaries shipped in geo/shipped/ by
+default, a user's file loaded with `python -m geo boundaries` instead, and the schematic map
+only when the shipped file is missing."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 
 from data import store
 from data.settings import DB_URL_VAR
+from geo import shipped
 from tests.conftest import REPO, clear_streamlit_caches
 
 
@@ -36,6 +39,13 @@ def load_boundaries(shared_dir: Path, demo_db_url: str, tmp_path: Path, name: st
 
 def drawn_kommuner(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[str], str]:
     """Run the map page on the store; the kommune codes in its figure, and its captions."""
+    codes, captions, _ = drawn_map(url, monkeypatch)
+    return codes, captions
+
+
+def drawn_map(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[str], str, dict]:
+    """The kommune codes in the map page's figure, its captions, and the kommune polygons
+    it draws (code → GeoJSON geometry)."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv(DB_URL_VAR, url)
@@ -47,14 +57,15 @@ def drawn_kommuner(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[set[str],
         at.run()
         assert not at.exception, at.exception
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-        codes = {
-            code
-            for trace in spec["data"]
-            if trace["type"] == "choroplethmap"
-            for code in trace["locations"]
+        traces = [trace for trace in spec["data"] if trace["type"] == "choroplethmap"]
+        codes = {code for trace in traces for code in trace["locations"]}
+        polygons = {
+            item["id"]: item["geometry"]
+            for trace in traces
+            for item in trace["geojson"]["features"]
         }
         captions = " ".join(c.value for c in at.caption)
-        return codes, captions
+        return codes, captions, polygons
     finally:
         clear_streamlit_caches()
 
@@ -80,3 +91,25 @@ def test_the_2020_file_is_recoded_and_the_missing_kommuner_are_not_invented(
     assert not {"1144", "1835", "1508", "1580"} & ids  # no polygon, or split Ålesund
     codes, captions = drawn_kommuner(url, monkeypatch)
     assert len(codes) == 353 and "© Kartverket" in captions
+
+
+def test_a_fresh_store_draws_the_shipped_boundaries(demo_db_url, monkeypatch):
+    codes, captions, polygons = drawn_map(demo_db_url, monkeypatch)
+    assert len(codes) == 357
+    assert "© Kartverket" in captions and "Skjematisk" not in captions
+    features = json.loads(json.dumps(shipped.load("kommune")["features"]))  # tuples → lists
+    shipped_polygons = {item["id"]: item["geometry"] for item in features}
+    assert polygons == shipped_polygons
+
+
+def test_without_the_shipped_file_the_map_falls_back_to_the_schematic_one(
+    demo_db_url, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(shipped, "SHIPPED_FILE", tmp_path / "mangler.topojson")
+    shipped._cached.cache_clear()
+    try:
+        codes, captions = drawn_kommuner(demo_db_url, monkeypatch)
+    finally:
+        shipped._cached.cache_clear()
+    assert len(codes) == 357
+    assert "Skjematisk kart" in captions and "© Kartverket" not in captions
