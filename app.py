@@ -28,6 +28,12 @@ PAGES = [
         default=True,
         url_path="barometer",
     ),
+    st.Page(
+        "app_pages/endringer.py",
+        title="Hva har endret seg",
+        icon=":material/update:",
+        url_path="endringer",
+    ),
     st.Page("app_pages/kart.py", title="Kart", icon=":material/map:", url_path="kart"),
     st.Page(
         "app_pages/tidsserier.py",
