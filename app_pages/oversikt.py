@@ -15,7 +15,15 @@ from ui import data
 from ui.barometer import pick_barometer_period
 from ui.data import per_store_version
 from ui.layout import page_header, show_sources
-from ui.selectors import CRUDE, DEFAULT_AREA, pick_standardised
+from ui.selectors import (
+    COLLAPSED,
+    CRUDE,
+    DEFAULT_AREA,
+    ICONS,
+    more_options,
+    pick_standardised,
+    picker_row,
+)
 from ui.state import url_select
 from views import overview_grid as grid
 from views.labels import area_label, area_options
@@ -72,7 +80,7 @@ def grid_markup(helsefellesskap: str, pooled: bool, standardised: bool) -> str:
 
 catalogue = load_catalogue()
 page_header("Oversikt", INTRO)
-pickers = st.columns([3, 3, 2])
+pickers = picker_row([3, 1])
 with pickers[0]:
     hf = url_select(
         "hf",
@@ -80,16 +88,17 @@ with pickers[0]:
         area_options((Level.HELSEFELLESSKAP,)),
         DEFAULT_AREA,
         format_func=area_label,
+        label_visibility=COLLAPSED,
+        icon=ICONS["omrade"],
     )
-with pickers[2]:
+with pickers[1], more_options("Periode og rate"):
     standardised = pick_standardised(
         next(i for i in catalogue.values() if i.standardised), label="Rate der alder betyr mye"
     )
-default = grid.grid_period_default(grid_cells(hf, False, standardised), catalogue)
-with pickers[1]:
+    default = grid.grid_period_default(grid_cells(hf, False, standardised), catalogue)
     pooled, chosen = pick_barometer_period(default.pooled)
 if pooled and not chosen:
-    st.caption(grid.pooled_message(default, catalogue))
+    st.caption(grid.pooled_message(default, catalogue) + " «Enkeltår» under «Periode og rate».")
 st.html(grid_markup(hf, pooled, standardised))
 st.caption(
     "Fargen og symbolet viser om kommunen er sikkert bedre eller dårligere enn landet i samme "

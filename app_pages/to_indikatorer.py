@@ -14,11 +14,15 @@ from ui import data
 from ui.data import per_store_version
 from ui.layout import chart_block, empty_state, page_header, show_sources
 from ui.selectors import (
+    COLLAPSED,
     DEFAULT_AREA,
+    ICONS,
     POOLED,
     SINGLE_YEAR,
+    more_options,
     pick_indicator,
     pick_standardised,
+    picker_row,
 )
 from ui.state import url_select
 from views import scatter
@@ -47,7 +51,7 @@ def scatter_for(
 
 catalogue = load_catalogue()
 page_header("To indikatorer", INTRO)
-axes = st.columns(2)
+axes = picker_row([1, 1])
 with axes[0]:
     x = pick_indicator("Vannrett akse (x)", default=scatter.DEFAULT_X)
 with axes[1]:
@@ -61,34 +65,41 @@ with axes[1]:
         )
     ]
 years = sorted(set(data.years_for(x.id)) & set(data.years_for(y.id)), reverse=True)
-options = st.columns([2, 3, 1, 2, 2])
-with options[0]:
-    level = url_select(
-        "niva",
-        "Punkter",
-        list(scatter.LEVELS),
-        Level.KOMMUNE,
-        format_func=scatter.LEVELS.get,
-        widget=st.radio,
-        horizontal=True,
-    )
-with options[1]:
+choices = picker_row([3, 1, 1.6, 1.6])
+with choices[0]:
     hf = url_select(
         "hf",
         "Uthev helsefellesskap",
         area_options((Level.HELSEFELLESSKAP,)),
         DEFAULT_AREA,
         format_func=area_label,
+        label_visibility=COLLAPSED,
+        icon=ICONS["omrade"],
     )
-with options[2]:
-    year = url_select("ar", "År", years, years[0]) if years else None
-pooled = False
-if x.pooled_years and y.pooled_years:
-    labels = {
-        SINGLE_YEAR: "Enkeltår",
-        POOLED: f"{pooled_lengths({x.id: x, y.id: y})} år samlet",
-    }
-    with options[3]:
+with choices[1]:
+    year = (
+        url_select("ar", "År", years, years[0], label_visibility=COLLAPSED, icon=ICONS["ar"])
+        if years
+        else None
+    )
+with choices[2]:
+    level = url_select(
+        "niva",
+        "Punkter",
+        list(scatter.LEVELS),
+        Level.KOMMUNE,
+        format_func=scatter.LEVELS.get,
+        label_visibility=COLLAPSED,
+        icon=":material/scatter_plot:",
+    )
+pooled = standardised = False
+rated = next((i for i in (x, y) if i.standardised), None)
+with choices[3], more_options("Periode og rate"):
+    if x.pooled_years and y.pooled_years:
+        labels = {
+            SINGLE_YEAR: "Enkeltår",
+            POOLED: f"{pooled_lengths({x.id: x, y.id: y})} år samlet",
+        }
         pooled = (
             url_select(
                 "periode",
@@ -103,10 +114,9 @@ if x.pooled_years and y.pooled_years:
             )
             == POOLED
         )
-standardised = False
-rated = next((i for i in (x, y) if i.standardised), None)
-if rated is not None:
-    with options[4]:
+    else:
+        st.caption("Én av indikatorene slås ikke sammen over flere år: viser enkeltår.")
+    if rated is not None:
         standardised = pick_standardised(rated)
 
 if x.id == y.id:
