@@ -2,6 +2,10 @@
 
 python -m geo boundaries FILE [--db URL] [--tolerance T]
 python -m geo download [--db URL] [--tolerance T]
+
+Boundaries loaded this way replace, for every app on that store, the simplified 2024 ones
+shipped in geo/shipped/ (rebuilt with ``python -m geo.build_shipped_boundaries``): use it for
+a newer division or finer borders.
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ def main(argv: list[str] | None = None, fetch: Fetch = http_fetch) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Kartgrenser til kartene.")
     commands = parser.add_subparsers(dest="command", required=True)
     from_file = commands.add_parser(
-        "boundaries", help="Les kommunegrenser fra en fil og lagre dem."
+        "boundaries", help="Les kommunegrenser fra en fil og bruk dem i stedet for de innebygde."
     )
     from_file.add_argument("file", type=Path, help="GeoJSON, shapefil (.shp/.zip) eller GeoPackage")
     download = commands.add_parser(

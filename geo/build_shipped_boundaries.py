@@ -14,7 +14,7 @@ How, and why:
 - The fylker are those kommuner dissolved, so a fylke border lies exactly on kommune borders
   and costs no extra arcs; Kartverket's fylke file checks them (names, shape overlap).
 - The ``topojson`` package builds the topology on a fixed grid of 0.0005° × 0.0002°
-  (about 20–25 m) that lies on the app's 4-decimal coordinate grid, so decoding moves nothing.
+  (about 20–30 m) that lies on the app's 4-decimal coordinate grid, so decoding moves nothing.
 
 Run: ``python -m geo.build_shipped_boundaries [SHARED_GEO_DIR]``.
 """
@@ -42,8 +42,10 @@ FYLKE_FILE = "fylker_2024_kartverket_forenklet.geojson"
 COMMAND = "python -m geo.build_shipped_boundaries"
 METRIC_CRS = 3035  # ETRS89 LAEA Europe: metres, equal area
 # Visvalingam–Whyatt: roughly the square root of the smallest triangle kept, in metres. Chosen
-# by eye on Innlandet and on Lofoten, Vesterålen and Salten at helsefellesskap zoom: every
-# kommune keeps its fjords and islands; 1.5 km started to merge Lofoten's islands.
+# by eye on Innlandet, Ahus, Bergen and Lofoten, Vesterålen og Salten at helsefellesskap zoom:
+# every kommune keeps its fjords and islands, as in Kartverket's file; at 1.5 km the islands
+# of Lofoten and Meløy lose their shape. (Douglas–Peucker on the arcs, in degrees, left
+# spikes in Meløy's fjords at a similar size.)
 TOLERANCE_M = 1000.0
 GRID = {"scale": [0.0005, 0.0002], "translate": [4.5, 57.9]}
 # A dissolved fylke must cover Kartverket's own fylke polygon this closely (intersection over
