@@ -5,8 +5,10 @@ session."""
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from geo.areas import load_areas
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue
 from indicators.periods import display_period
 from indicators.standard_population import standard_meta
@@ -16,12 +18,13 @@ from ui import data
 from ui.barometer_html import BAROMETER_CSS, SUPPRESSED_TEXT, barometer_html, judgement_badge
 from ui.data import per_store_version
 from ui.selectors import POOLED, SINGLE_YEAR
-from ui.state import notice
-from views import barometer, stories
+from ui.state import notice, url_select
+from views import barometer, spine, stories
 from views.barometer import HEADLINE_INDICATORS, JUDGED, judgement_counts, pooled_lengths
 from views.format import display_value, literal
+from views.labels import area_label
 from views.stories import ChartView, StoryChart
-from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
+from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS, chart_config
 
 # Judgement colours as Streamlit's named colours, for st.metric's delta.
 METRIC_COLOURS = {
@@ -95,21 +98,48 @@ def render_group_barometer(
     st.html(BAROMETER_CSS + barometer_html(rows, group.title, big, compact))
 
 
-def render_legend() -> None:
-    """What the badges, sparkline lines, trends and standardised rates mean, in one short
-    paragraph."""
-    badges = "".join(f"<span>{judgement_badge(code)}</span>" for code in JUDGEMENT_ORDER)
+# The barometer page's legend: the count beside each badge, the explanation one click away.
+LEGEND_CSS = """<style>
+.baro-legend .baro-count {font-weight:700; margin-left:0.3em;}
+.baro-legend details[open] {flex-basis:100%;}
+.baro-legend summary {cursor:pointer; color:#1F1F1F; text-decoration:underline;}
+</style>"""
+
+
+def _legend_text() -> str:
     meta = standard_meta()
-    st.html(
-        BAROMETER_CSS + f'<div class="baro-legend">{badges}'
-        "<span>Sammenligningen bruker 95 % konfidensintervall. «Høyere/lavere» brukes der "
+    return (
+        "Sammenligningen bruker 95 % konfidensintervall. «Høyere/lavere» brukes der "
         "ingen retning er bedre. Utvikling: heltrukket linje er området, stiplet er landet. "
         "Økende/synkende er testet på antallene for de fem siste enkeltårene (99,8 %-nivå), "
         "også når verdiene vises for flere år samlet; «Ikke testet» der et av årene er skjult "
         "eller mangler, eller indikatoren ikke bygger på antall. Aldersstandardiserte rater er "
         f"vektet til Norges befolkning 1. januar {meta['year']} ({meta['source']}), så "
-        "områder med ulik alderssammensetning kan sammenlignes.</span></div>"
+        "områder med ulik alderssammensetning kan sammenlignes."
     )
+
+
+def render_legend(counts: dict[str, int] | None = None) -> None:
+    """What the badges, sparkline lines, trends and standardised rates mean, in one short
+    paragraph. With ``counts`` (indicators per judgement) each badge says how many have it
+    and the paragraph is one click away, so the barometer starts on the first screen."""
+
+    def badge(code: str) -> str:
+        count = "" if counts is None else f'<span class="baro-count">{counts[code]}</span>'
+        return f"<span>{judgement_badge(code)}{count}</span>"
+
+    text = _legend_text()
+    if counts is None:
+        explanation = f"<span>{text}</span>"
+    else:
+        total = sum(counts.values())
+        explanation = (
+            "<details><summary>Slik leser du barometeret</summary>"
+            f"Tallet etter hvert merke er hvor mange av de {total} indikatorene som har det. "
+            f"{text}</details>"
+        )
+    badges = "".join(badge(code) for code in JUDGEMENT_ORDER)
+    st.html(BAROMETER_CSS + LEGEND_CSS + f'<div class="baro-legend">{badges}{explanation}</div>')
 
 
 def _metric_for(row: pd.Series, indicator: Indicator) -> None:
@@ -134,9 +164,22 @@ def _metric_for(row: pd.Series, indicator: Indicator) -> None:
     )
 
 
-def render_headline(table: pd.DataFrame) -> None:
+def render_headline(table: pd.DataFrame, counts: bool = True) -> None:
     """The few numbers a leader asks for first: how many indicators are better or worse than
-    the national value, and the waiting bed-days, their cost and the GP shortage."""
+    the national value (unless ``counts`` is False: the barometer page's legend says it), and
+    the waiting bed-days, their cost and the GP shortage."""
+    if counts:
+        _render_counts(table)
+    catalogue = load_catalogue()
+    by_id = table.set_index("indicator_id")
+    for column, indicator_id in zip(
+        st.columns(len(HEADLINE_INDICATORS)), HEADLINE_INDICATORS, strict=True
+    ):
+        with column:
+            _metric_for(by_id.loc[indicator_id], catalogue[indicator_id])
+
+
+def _render_counts(table: pd.DataFrame) -> None:
     counts = judgement_counts(table[table["polarity"] != Polarity.NEUTRAL])
     tested = sum(counts[code] for code in JUDGED)
     for column, code in zip(st.columns(len(JUDGED)), JUDGED, strict=True):
@@ -147,10 +190,54 @@ def render_headline(table: pd.DataFrame) -> None:
             help=f"Av de {tested} indikatorene der høyere eller lavere verdi er bedre, og der "
             "tallet kan testes mot landet med et konfidensintervall.",
         )
+
+
+# The barometer as a table or as a spine chart (``?visning=tabell|spinediagram``).
+VIEW_PARAM = "visning"
+TABLE_VIEW, SPINE_VIEW = "tabell", "spinediagram"
+VIEW_LABELS = {
+    TABLE_VIEW: ":material/table_rows: Tabell",
+    SPINE_VIEW: ":material/align_horizontal_center: Spinediagram",
+}
+
+
+def pick_view() -> str:
+    """The table (the default) or the spine chart, kept in the URL so a link restores it."""
+    return url_select(
+        VIEW_PARAM,
+        "Visning",
+        list(VIEW_LABELS),
+        TABLE_VIEW,
+        format_func=VIEW_LABELS.get,
+        widget=st.segmented_control,
+        required=True,
+        label_visibility="collapsed",
+    )
+
+
+def _level(area_code: str) -> str:
+    return load_areas().set_index("code").at[area_code, "level"]
+
+
+@per_store_version(shared=True, max_entries=64)
+def spine_chart(area_code: str, pooled: bool, standardised: bool) -> go.Figure:
+    """An area's spine chart against every area of its level, shared by every session, so it
+    must not be changed: the spread reads one slice per indicator."""
+    table = area_barometer(area_code, pooled=pooled, standardised=standardised)
+    level = spine.comparison_level(_level(area_code))
     catalogue = load_catalogue()
-    by_id = table.set_index("indicator_id")
-    for column, indicator_id in zip(
-        st.columns(len(HEADLINE_INDICATORS)), HEADLINE_INDICATORS, strict=True
-    ):
-        with column:
-            _metric_for(by_id.loc[indicator_id], catalogue[indicator_id])
+    rows = spine.spine_table(table, spine.comparison_values(data, table, level), catalogue)
+    return spine.spine_figure(rows, catalogue, area_label(area_code), level)
+
+
+def render_spine(area_code: str, pooled: bool, standardised: bool) -> None:
+    """The spine chart with its caption, which is also its text alternative; the table view
+    holds the same numbers."""
+    caption = spine.spine_caption(area_label(area_code), _level(area_code))
+    st.plotly_chart(
+        spine_chart(area_code, pooled, standardised),
+        key="spine",
+        config=chart_config(f"spinediagram_{area_code}"),
+        alt=caption,
+    )
+    st.caption(caption)

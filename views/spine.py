@@ -38,7 +38,7 @@ BAND_PERCENTILES = (25, 75)
 RANGE_COLOUR = "#E2E2E2"
 BAR_WIDTH = 0.62  # of a row
 BAND_COLOUR = "#9E9E9E"
-MARKER_LINE = "#1F1F1F"
+MARKER_LINE = TEXT_COLOUR = "#1F1F1F"
 # Plotly's marker shapes for the judgement symbols the barometer table shows (▲ ● ▼ △ ▽ ○).
 MARKER_SYMBOLS = {
     "better": "triangle-up",
@@ -61,6 +61,8 @@ NO_SPREAD = {
     "values": "Ingen publiserte verdier for denne perioden",
 }
 ROW_PX = {False: 24, True: 34}
+# Set on every text of the figure: Streamlit's chart theme would make them small and grey.
+FONT_PX = {False: 14, True: 20}
 # Top margin: the legend above the axis labels at the top.
 TOP_PX = {False: 66, True: 92}
 
@@ -305,7 +307,7 @@ def spine_figure(
             "text": text,
             "showarrow": False,
             "bgcolor": "white",
-            "font": {"color": "#474747", "size": 15 if big else 12},
+            "font": {"color": "#474747", "size": FONT_PX[big] - 1},
             "hovertext": tip,
         }
         for row_y, text, tip, missing in zip(y, spine["no_spread"], hover, ~drawn, strict=True)
@@ -321,7 +323,7 @@ def spine_figure(
         margin={"t": TOP_PX[big], "b": 20},
         legend={
             "orientation": "h",
-            "font": {"size": 18 if big else 12},
+            "font": {"size": FONT_PX[big] - 1, "color": TEXT_COLOUR},
             "xref": "container",
             "yref": "container",
             "x": 0,
@@ -334,6 +336,7 @@ def spine_figure(
             "side": "top",
             "tickvals": [0, 0.5, 1],
             "ticktext": [WORSE_END, "Landet", BETTER_END],
+            "tickfont": {"size": FONT_PX[big], "color": TEXT_COLOUR},
             "showgrid": False,
             "fixedrange": True,
         },
@@ -341,6 +344,7 @@ def spine_figure(
             "range": [bottom, -0.5],
             "tickvals": [t for t, _ in ticks],
             "ticktext": [text for _, text in ticks],
+            "tickfont": {"size": FONT_PX[big] - 1, "color": TEXT_COLOUR},
             "showgrid": False,
             "fixedrange": True,
             "automargin": True,
@@ -388,7 +392,7 @@ def _value_columns(
             xaxis="x2",
             mode="text",
             text=text,
-            textfont={"size": 16 if big else 12},
+            textfont={"size": FONT_PX[big] - 1, "color": TEXT_COLOUR},
             showlegend=False,
             hoverinfo="skip",
         )
@@ -400,6 +404,7 @@ def _value_columns(
             "side": "top",
             "tickvals": [0.5, 1.5],
             "ticktext": ["Verdi", "Landet"],
+            "tickfont": {"size": FONT_PX[big], "color": TEXT_COLOUR},
             "showgrid": False,
             "zeroline": False,
             "fixedrange": True,
