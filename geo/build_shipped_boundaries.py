@@ -32,7 +32,7 @@ import topojson
 import yaml
 
 from geo.areas import Level, kommuner
-from geo.geometry import POLYGON_TYPES
+from geo.geometry import polygon_part
 from geo.shipped import LEVELS, META_FILE, SCHEMA_FILE, SHIPPED_FILE, SOURCE, decode
 from indicators.metadata import load_checked_yaml
 
@@ -60,16 +60,11 @@ class BuildError(ValueError):
 def read_areas(path: Path, code_column: str) -> geopandas.GeoDataFrame:
     """Columns code and geometry (valid polygons only), EPSG:4326, sorted by code."""
     frame = geopandas.read_file(path)
-    polygons = [_polygons(geometry) for geometry in shapely.make_valid(frame.geometry.values)]
+    polygons = [polygon_part(geometry) for geometry in shapely.make_valid(frame.geometry.values)]
     result = geopandas.GeoDataFrame(
         {"code": frame[code_column].astype(str)}, geometry=polygons, crs=frame.crs
     )
     return result.to_crs(4326).sort_values("code").reset_index(drop=True)
-
-
-def _polygons(geometry: shapely.Geometry) -> shapely.Geometry:
-    parts = shapely.get_parts(shapely.get_parts(geometry))
-    return shapely.union_all([part for part in parts if part.geom_type in POLYGON_TYPES])
 
 
 def simplified_kommuner(

@@ -24,10 +24,11 @@ def clean_polygons(
     """
     simplified = shapely.simplify(geometries, tolerance, preserve_topology=True)
     snapped = shapely.set_precision(shapely.make_valid(simplified), 10.0**-decimals)
-    return np.array([_polygon_part(geometry) for geometry in snapped], dtype=object)
+    return np.array([polygon_part(geometry) for geometry in snapped], dtype=object)
 
 
-def _polygon_part(geometry: BaseGeometry) -> BaseGeometry:
+def polygon_part(geometry: BaseGeometry) -> BaseGeometry:
+    """Only the polygons of a geometry (repairs can leave lines and points beside them)."""
     parts = shapely.get_parts(shapely.get_parts(geometry))
     return shapely.union_all([part for part in parts if part.geom_type in POLYGON_TYPES])
 
