@@ -34,7 +34,7 @@ def kommune_geometry() -> MapGeometry:
 
 @per_store_version(shared=True, max_entries=2)
 def helsefellesskap_geometry() -> MapGeometry:
-    """The kommune geometry dissolved into the 19 helsefellesskap (it takes about 1 s)."""
+    """The kommune geometry dissolved into the 19 helsefellesskap (0.3 s for the shipped one)."""
     collection, official = kommune_geometry()
     return dissolve_to(collection, maps.helsefellesskap_mapping()), official
 
