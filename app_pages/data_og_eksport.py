@@ -23,6 +23,7 @@ from ui.layout import empty_state, page_header, show_sources
 from ui.state import url_multiselect, url_select
 from views.format import number
 from views.labels import SEX_LABELS, age_label, area_label, area_options, indicator_label
+from views.tables import NUMBER_HEADINGS, export_table
 
 MAX_SHOWN_ROWS = 5000
 FILE_NAMES = {
@@ -120,11 +121,21 @@ def selection_rows(filters: ExportFilter) -> int:
 
 
 @per_store_version(max_entries=16, spinner="Henter data …")
-def preview_frame(filters: ExportFilter) -> pd.DataFrame:
-    """The first rows of the selection, all the table shows: a whole selection can be
-    hundreds of thousands of rows, which only the downloads need."""
+def preview_table(filters: ExportFilter) -> pd.DataFrame:
+    """The first rows of the selection, all the table shows (a whole selection can be
+    hundreds of thousands of rows, which only the downloads need), in Norwegian: the files
+    keep the contract's names and full precision."""
     with closing(exporter.export_chunks(data.engine(), filters, MAX_SHOWN_ROWS)) as chunks:
-        return next(chunks, pd.DataFrame(columns=exporter.TIDY_COLUMNS))
+        rows = next(chunks, pd.DataFrame(columns=exporter.EXPORT_COLUMNS))
+    return export_table(rows, load_catalogue())
+
+
+def show_table(filters: ExportFilter) -> None:
+    """The table with the numbers right-aligned, as numbers are read."""
+    table = preview_table(filters)
+    right = st.column_config.TextColumn(alignment="right")
+    config = {heading: right for heading in NUMBER_HEADINGS if heading in table.columns}
+    st.dataframe(table, hide_index=True, height=420, column_config=config)
 
 
 def pick_filters() -> ExportFilter:
@@ -210,7 +221,8 @@ def show_command(filters: ExportFilter, rows: int) -> None:
 
 page_header(
     "Data og eksport",
-    "Velg hva du vil ha, se tallene i tabellen og last dem ned. Tomme valg betyr «alle».",
+    "Velg utvalget, se tallene og last dem ned. Tomme valg betyr «alle». Filene har "
+    "kolonnenavnene fra formatet (se nederst) og alle desimaler.",
 )
 filters = pick_filters()
 rows = selection_rows(filters)
@@ -223,7 +235,7 @@ else:
         st.caption(
             f"Tabellen viser de første {number(MAX_SHOWN_ROWS, 0)} radene; nedlastingen har alle."
         )
-    st.dataframe(preview_frame(filters), hide_index=True, height=420)
+    show_table(filters)
     show_sources(
         (indicator_id, year)
         for indicator_id in filters.indicator_ids or load_catalogue()

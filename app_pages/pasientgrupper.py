@@ -10,9 +10,9 @@ from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
 from ui import data
 from ui.barometer import area_barometer, render_group_barometer, render_legend, story_chart
 from ui.layout import chart_block, empty_state, page_header, show_sources
-from ui.selectors import pick_area
+from ui.selectors import COLLAPSED, pick_area
 from ui.state import url_select
-from views.barometer import shown_slices
+from views.barometer import judgement_counts, shown_slices
 from views.labels import area_label
 from views.stories import GroupStory, StoryChart, load_stories
 
@@ -28,12 +28,14 @@ def pick_group() -> PatientGroup:
         format_func=lambda gid: groups[gid].short_title,
         widget=st.radio,
         horizontal=True,
+        label_visibility=COLLAPSED,
     )
     return groups[chosen]
 
 
 def render_story(group: PatientGroup, story: GroupStory) -> None:
     """The group's description and the policy fact beside the questions the page answers."""
+    st.subheader("Om pasientgruppen")
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(group.description)
@@ -70,14 +72,19 @@ def render_charts(story: GroupStory, area: str) -> None:
 
 with st.sidebar:
     area = pick_area("Helsefellesskap eller kommune", levels=(Level.HELSEFELLESSKAP, Level.KOMMUNE))
-page_header(f"Pasientgrupper: {area_label(area)}")
+page_header(
+    f"Pasientgrupper: {area_label(area)}",
+    "Én pasientgruppe om gangen: indikatorene mot landet, hva samhandlingsplanen sier og "
+    "spørsmål å stille. Området velges i sidepanelet.",
+)
 group = pick_group()
 story = load_stories()[group.id]
 
-st.header(group.title)
-render_story(group, story)
+# The barometer first, on the first screen; the story and the key charts under it.
 table = area_barometer(area)
-render_legend()
+rows = table[table["group_id"] == group.id]
+render_legend(judgement_counts(rows))
 render_group_barometer(table, group)
-show_sources(shown_slices(table[table["group_id"] == group.id]))
+show_sources(shown_slices(rows))
+render_story(group, story)
 render_charts(story, area)

@@ -12,13 +12,17 @@ from indicators.vocabulary import ALL
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.selectors import (
+    COLLAPSED,
     DEFAULT_AREA,
+    ICONS,
+    more_options,
     pick_age,
     pick_indicator,
     pick_pooled,
     pick_sex,
     pick_standardised,
     pick_year,
+    picker_row,
 )
 from ui.state import url_select
 from views import charts, sources
@@ -115,38 +119,42 @@ def show_funnel(view: SliceView, key: str) -> None:
 
 page_header(
     "Sammenlign områder",
-    "Rangerte verdier med 95 % konfidensintervall og landet som referanse. Fargen og symbolet "
-    "viser om et område skiller seg sikkert fra landet.",
+    "Rangert med 95 % konfidensintervall mot landet: farge og symbol viser om et område "
+    "skiller seg sikkert fra landet.",
 )
-top = st.columns([3, 2])
-with top[0]:
-    indicator = pick_indicator()
-with top[1]:
+first = picker_row([3, 2])
+with first[0]:
+    indicator = pick_indicator(label_visibility=COLLAPSED)
+with first[1]:
     level = url_select(
-        "niva", "Sammenlign", list(LEVELS), Level.KOMMUNE, format_func=LEVELS.get, widget=st.radio
+        "niva",
+        "Sammenlign",
+        list(LEVELS),
+        Level.KOMMUNE,
+        format_func=LEVELS.get,
+        label_visibility=COLLAPSED,
+        icon=":material/compare_arrows:",
     )
-# Without a helsefellesskap to pick, the other filters move left and close the gap.
-filters = iter(st.columns([2, 1, 1, 1] if level == Level.KOMMUNE else [1, 1, 1, 2]))
+# Without a helsefellesskap to pick, the year and the other choices move left.
+second = iter(picker_row([3, 1, 1] if level == Level.KOMMUNE else [1, 1, 3]))
 hf = ""
 if level == Level.KOMMUNE:
-    with next(filters):
+    with next(second):
         hf = url_select(
             "hf",
             "Helsefellesskap",
             area_options((Level.HELSEFELLESSKAP,)),
             DEFAULT_AREA,
             format_func=area_label,
+            label_visibility=COLLAPSED,
+            icon=ICONS["omrade"],
         )
-with next(filters):
-    year = pick_year(indicator)
-with next(filters):
+with next(second):
+    year = pick_year(indicator, label_visibility=COLLAPSED)
+with next(second), more_options():
     sex = pick_sex(indicator)
-with next(filters):
     age = pick_age(indicator)
-period_row = st.columns(2)
-with period_row[0]:
     pooled = pick_pooled(indicator)
-with period_row[1]:
     standardised = pick_standardised(indicator) if age == ALL else False
 
 chosen = (
@@ -163,7 +171,6 @@ else:
     if national_missing(view):
         source = sources.source_of(indicator.id, year, data.slice_sources(), data.fallback_source())
         empty_state(sources.no_national_reason(source, f"for {chosen.period}"))
-    show_variation(view, hf or None)
     scope = area_label(hf) if level == Level.KOMMUNE else "alle helsefellesskap"
     chart_block(
         cached_figure(
@@ -176,4 +183,5 @@ else:
         filename=f"rangering_{indicator.id}_{chosen.period.replace('–', '-')}",
     )
     show_sources([(indicator.id, year)])
+    show_variation(view, hf or None)
     show_funnel(view, level)

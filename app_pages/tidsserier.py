@@ -9,44 +9,44 @@ import streamlit as st
 from geo.areas import NATIONAL_CODE
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
-from ui.selectors import pick_area, pick_indicator, pick_pooled, pick_standardised
-from ui.state import url_multiselect, url_select
+from ui.selectors import (
+    COLLAPSED,
+    more_options,
+    pick_area,
+    pick_indicator,
+    pick_pooled,
+    pick_standardised,
+    picker_row,
+)
+from ui.state import url_checkbox, url_multiselect, url_select
 from views import charts, sources, timeseries
 from views.labels import area_label, area_options
 from views.selection import standardised_rows
 
-
-def url_checkbox(param: str, label: str) -> bool:
-    """A checkbox that is on unless the link says ``param=0``, so a shared view keeps it."""
-    value = st.checkbox(label, value=st.query_params.get(param) != "0", key=f"cb_{param}")
-    st.query_params[param] = "1" if value else "0"
-    return value
-
-
 page_header(
     "Tidsserier",
-    "Følg en indikator over tid for ett eller flere områder, sammen med landet og "
-    "områdets eget helsefellesskap.",
+    "Én indikator over tid for ett eller flere områder, med landet og områdets eget "
+    "helsefellesskap.",
 )
-top = st.columns([3, 2])
-with top[0]:
-    indicator = pick_indicator()
-with top[1]:
-    area = pick_area()
-others = url_multiselect(
-    "omrader",
-    "Sammenlign med flere områder",
-    [code for code in area_options() if code != area],
-    [],
-    format_func=area_label,
-    placeholder="Velg kommuner eller helsefellesskap",
-)
-options_row = st.columns([1, 1, 2])
-with options_row[0]:
+first = picker_row([3, 2])
+with first[0]:
+    indicator = pick_indicator(label_visibility=COLLAPSED)
+with first[1]:
+    area = pick_area(label_visibility=COLLAPSED)
+second = picker_row([4, 1])
+with second[0]:
+    others = url_multiselect(
+        "omrader",
+        "Sammenlign med flere områder",
+        [code for code in area_options() if code != area],
+        [],
+        format_func=area_label,
+        placeholder="Sammenlign med flere kommuner eller helsefellesskap",
+        label_visibility=COLLAPSED,
+    )
+with second[1], more_options("Visning"):
     with_national = url_checkbox("land", "Vis hele landet")
-with options_row[1]:
     with_hf = url_checkbox("eget_hf", "Vis eget helsefellesskap")
-with options_row[2]:
     split = url_select(
         "del",
         "Del opp etter",
@@ -56,12 +56,8 @@ with options_row[2]:
         widget=st.radio,
         horizontal=True,
     )
-
-split_by = timeseries.SPLITS[split]
-period_row = st.columns(2)
-with period_row[0]:
     pooled = pick_pooled(indicator)
-with period_row[1]:
+    split_by = timeseries.SPLITS[split]
     # Each age band is its own rate: only the total over the bands is standardised.
     standardised = pick_standardised(indicator) if split_by != "age_band" else False
 sexes, ages = timeseries.breakdown(indicator, split_by)
@@ -77,7 +73,7 @@ if standardised:
 if series.empty and (national is None or national.empty):
     empty_state(
         "Det finnes ingen tall for dette valget. Velg et annet område, eller slå på "
-        "«Vis hele landet»."
+        "«Vis hele landet» under «Visning»."
     )
 else:
     shown = pd.concat([series, national]) if national is not None else series

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -102,6 +103,54 @@ def test_sex_and_age_filter_the_download(app_test, downloads: dict, demo_engine)
     assert (
         downloads["samhandlingsbarometeret.csv"]() == export_bytes(demo_engine, filters, "csv")[0]
     )
+
+
+def test_the_table_on_screen_is_in_norwegian(app_test) -> None:
+    # Oslo and Sokndal (hidden in the demo store) in 2015: one row per sex.
+    at = app_test(
+        PAGE,
+        {
+            "indikatorer": "barn_unge_omfattende_behov",
+            "omrader": "0301,1111",
+            "arstall": "2015",
+            "kjonnene": "alle",
+        },
+    )
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "Indikator",
+        "Kode",
+        "Område",
+        "Nivå",
+        "År",
+        "Periode",
+        "Kjønn",
+        "Alder",
+        "Teller",
+        "Nevner",
+        "Verdi",
+        "KI nedre",
+        "KI øvre",
+        "Skjult",
+        "Årsak",
+        "Flagg",
+        "Merknad",
+        "Sammenlignet med landet",
+        "Kilde",
+    ]  # no standardised columns: this indicator has none
+    oslo, sokndal = (table[table["Kode"] == code].iloc[0] for code in ("0301", "1111"))
+    assert oslo["Indikator"] == "Omfattende tjenestebehov 0–20 år"
+    assert (oslo["År"], oslo["Kjønn"], oslo["Alder"]) == ("2015", "Begge kjønn", "Alle aldre")
+    # 10 135 / 161 060 = 6.2927 %, shown with the indicator's one decimal.
+    assert (oslo["Teller"], oslo["Nevner"]) == ("10\u202f135", "161\u202f060")
+    assert oslo["Verdi"] == "6,3"
+    assert re.fullmatch(r"\d,\d", oslo["KI nedre"]) and re.fullmatch(r"\d,\d", oslo["KI øvre"])
+    assert (oslo["Skjult"], oslo["Årsak"], oslo["Flagg"]) == ("nei", "", "")
+    assert (sokndal["Teller"], sokndal["Verdi"], sokndal["KI nedre"]) == ("", "", "")
+    assert (sokndal["Skjult"], sokndal["Årsak"]) == ("ja", "Skjult av personvernhensyn")
+    cells = set(table.to_numpy().ravel())
+    assert not cells & {"None", "nan", "NaN", "True", "False"}
 
 
 def test_large_selection_caps_the_table_not_the_download(app_test) -> None:

@@ -31,6 +31,34 @@ def test_links_open_without_error(app_test, params: dict[str, str]) -> None:
     assert len(at.get("plotly_chart")) == 2
 
 
+def test_the_link_holds_only_what_differs_from_the_defaults(app_test) -> None:
+    # Each URL write is a browser history entry: a picker that appears with its default must
+    # not write it, or the back button needs a press per new picker.
+    at = app_test(PAGE)
+    assert at.query_params == {}
+    first = at.selectbox(key="w_indikator").value
+    at.selectbox(key="w_indikator").set_value("psyk_reinnleggelse_30").run()
+    assert not at.exception
+    assert at.selectbox(key="w_kjonn").value == "alle"  # new for this indicator
+    assert at.query_params == {"indikator": "psyk_reinnleggelse_30"}
+    at.selectbox(key="w_kjonn").set_value("menn").run()
+    assert at.query_params == {"indikator": "psyk_reinnleggelse_30", "kjonn": "menn"}
+    at.query_params = {"indikator": "psyk_reinnleggelse_30"}  # back once
+    at.run()
+    assert at.selectbox(key="w_kjonn").value == "alle"
+    assert at.query_params == {"indikator": "psyk_reinnleggelse_30"}
+    at.query_params = {}  # back again: the page as it opened
+    at.run()
+    assert at.selectbox(key="w_indikator").value == first
+    assert at.query_params == {}
+
+
+def test_a_default_the_link_named_stays_in_it(app_test) -> None:
+    at = app_test(PAGE, {"niva": "kommune", "hf": "H04"})
+    assert not at.exception
+    assert at.query_params == {"niva": "kommune", "hf": "H04"}
+
+
 def test_funnel_is_explained_away_for_a_ratio(app_test) -> None:
     at = app_test(PAGE, {"indikator": "fastlege_listelengde"})
     assert not at.exception

@@ -10,11 +10,28 @@ import pytest
 PAGE = "app_pages/tidsserier.py"
 
 
+def trace_names(at) -> list[str]:
+    return [trace.get("name") for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+
+
 def test_defaults_draw_a_trend(app_test) -> None:
     at = app_test(PAGE)
     assert not at.exception
-    assert at.get("plotly_chart")
-    assert at.query_params["land"] == "1"  # the view is in the link
+    assert "Hele landet" in trace_names(at)
+    assert at.query_params == {}  # defaults the link did not name are not written
+
+
+def test_a_switched_off_line_is_in_the_link_and_back_restores_it(app_test) -> None:
+    at = app_test(PAGE)
+    at.checkbox(key="w_land").uncheck().run()
+    assert not at.exception
+    assert "Hele landet" not in trace_names(at)
+    assert at.query_params == {"land": "0"}  # only what differs from the default
+    at.query_params = {}  # the back button: the URL as it was before
+    at.run()
+    assert at.checkbox(key="w_land").value is True
+    assert "Hele landet" in trace_names(at)
+    assert at.query_params == {}
 
 
 @pytest.mark.parametrize(

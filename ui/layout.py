@@ -61,7 +61,7 @@ def page_header(title: str, intro: str | None = None) -> None:
     ``show_sources`` when synthetic values are drawn), any notices about the link, and a
     one-line introduction: all of it in some 100 px, so the chart starts high."""
     apply_global_style(compact_header=True)
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.title(title, anchor=False, width="content")
         st.session_state[NOTICE_KEY] = (st.empty(), [])
     start_notices()
