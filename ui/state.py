@@ -74,13 +74,16 @@ def _prepare(param: str, options: Sequence[Any], default: Any, label: str, multi
 
     The URL changed from outside when it differs from what this page last left there: a
     link, a bookmark, or the back button, which may also take a parameter away (the view
-    goes back to the default, since only choices that differ from it are written)."""
+    goes back to the default, since only choices that differ from it are written). A
+    widget left at its default follows the default when that changes (it may depend on the
+    indicator), so a default no one chose is never written as if it were a choice."""
     key = _widget_key(param)
     by_text = {_encode(o): o for o in options}
     raw = st.query_params.get(param)
     fallback = st.session_state.get(_remembered_key(param), default)
-    page, synced = st.session_state.get(_synced_key(param), (None, None))
-    outside = raw != synced if page == _page() else raw is not None
+    page, synced, last_default = st.session_state.get(_synced_key(param), (None, None, None))
+    same_page = page == _page()
+    outside = raw != synced if same_page else raw is not None
     if outside and raw is None:
         st.session_state[key] = default
     elif outside:
@@ -99,6 +102,8 @@ def _prepare(param: str, options: Sequence[Any], default: Any, label: str, multi
         st.session_state[key] = value
     elif key not in st.session_state:
         st.session_state[key] = fallback
+    elif same_page and synced is None and _encode(st.session_state[key]) == last_default:
+        st.session_state[key] = default
     current = st.session_state[key]
     if multi:
         kept = [v for v in current if _encode(v) in by_text]
@@ -111,17 +116,19 @@ def _remember(param: str, value: Any, default: Any) -> None:
     """Keep the choice for other pages, and in the URL when it differs from the default or
     the URL already names it. A default the link did not name is not written: every write
     adds a browser history entry, so the back button would need a press for each widget
-    that appeared (an indicator with more choices), and a fresh page one for the page."""
-    st.session_state[_remembered_key(param)] = value
-    text = _encode(value)
+    that appeared (an indicator with more choices), and a fresh page one for the page.
+    Only a choice is remembered: another page starts from its own default otherwise."""
+    text, default_text = _encode(value), _encode(default)
     raw = st.query_params.get(param)
-    if raw is None and text == _encode(default):
+    if raw is None and text == default_text:
         synced = None
+        st.session_state.pop(_remembered_key(param), None)
     else:
         synced = text
+        st.session_state[_remembered_key(param)] = value
         if raw != text:
             st.query_params[param] = text
-    st.session_state[_synced_key(param)] = (_page(), synced)
+    st.session_state[_synced_key(param)] = (_page(), synced, default_text)
 
 
 def url_select(
