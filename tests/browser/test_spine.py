@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/screenshots/spine-<area>-<size>.png.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from geo.areas import Level
 from indicators.catalogue import load_catalogue, patient_groups
 from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.test_accessibility import SEVERE, ours
 from tests.browser.test_pages_in_browser import assert_clean
 from views import barometer, spine
 from views.source import StoreSource
@@ -96,3 +98,15 @@ def test_the_switch_goes_into_the_url_and_a_reload_restores_it(open_page) -> Non
     wait_for_app(page)
     assert page.locator(CHART).count() == 0
     assert_clean(page)
+
+
+def test_the_spine_view_has_no_serious_accessibility_violation(open_page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page()
+    page.goto(f"{page.app_url}/?omrade=1151&visning=spinediagram")
+    page.wait_for_selector(CHART, state="visible", timeout=60_000)
+    wait_for_app(page)
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in SEVERE]
+    problems = {v["id"]: ours(v) for v in violations if ours(v)}
+    assert not problems, json.dumps(problems, indent=2, ensure_ascii=False)
