@@ -189,3 +189,11 @@ def test_coefficients_in_norwegian() -> None:
     assert scatter.coefficient_text(
         Correlation(Method.PEARSON, math.nan, math.nan, math.nan, 2)
     ) == ("kan ikke beregnes")
+
+
+def test_helsefellesskap_labels_drop_the_common_word() -> None:
+    assert (
+        scatter.short_helsefellesskap("Helsefellesskapet i Nordre Trøndelag") == "Nordre Trøndelag"
+    )
+    assert scatter.short_helsefellesskap("Helsefellesskap Oslo") == "Oslo"
+    assert scatter.short_helsefellesskap("Helsefellesskapet Bergen") == "Bergen"

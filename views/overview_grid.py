@@ -95,20 +95,13 @@ def norwegian_order(name: str) -> str:
     return name.lower().translate(_NORWEGIAN_LAST)
 
 
-def short_helsefellesskap(name: str) -> str:
-    """ "Helsefellesskapet Innlandet" → "Innlandet": the column heading is narrow."""
-    for prefix in ("Helsefellesskapet i ", "Helsefellesskapet ", "Helsefellesskap "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
 def kommune_codes() -> set[str]:
     return set(kommuner()["code"])
 
 
 def grid_areas(helsefellesskap: str) -> list[GridArea]:
-    """The columns: the country, the helsefellesskap, then its kommuner by name."""
+    """The columns: the country, the helsefellesskap, then its kommuner by name (the
+    helsefellesskap's full name is in its heading's title and in the picker above)."""
     areas = load_areas().set_index("code")
     members = areas[
         (areas["level"] == Level.KOMMUNE) & (areas["helsefellesskap_code"] == helsefellesskap)
@@ -116,7 +109,8 @@ def grid_areas(helsefellesskap: str) -> list[GridArea]:
     hf_name = str(areas.loc[helsefellesskap, "name"])
     return [
         GridArea(NATIONAL_CODE, "Hele landet", "Landet", Level.LAND),
-        GridArea(helsefellesskap, hf_name, short_helsefellesskap(hf_name), Level.HELSEFELLESSKAP),
+        # Not its own name: Helsefellesskapet Bergen would head a column beside Bergen kommune.
+        GridArea(helsefellesskap, hf_name, "Helsefellesskapet", Level.HELSEFELLESSKAP),
         *(
             GridArea(str(code), str(name), str(name), Level.KOMMUNE)
             for code, name in sorted(
@@ -275,7 +269,8 @@ def _css() -> str:
     )
     return (
         "<style>"
-        ".og-wrap {overflow:auto; max-height:82vh; border:1px solid #BDBDBD;}"
+        ".og-wrap {overflow:auto; max-height:82vh; width:fit-content; max-width:100%;"
+        " border:1px solid #BDBDBD;}"
         ".og {border-collapse:separate; border-spacing:0; font-size:12.5px; line-height:1.2;"
         " font-variant-numeric:tabular-nums; margin:0;}"
         ".og th, .og td {padding:2px 3px; border:0; border-right:1px solid #FFF;"

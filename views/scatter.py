@@ -23,7 +23,7 @@ from indicators.correlation import Correlation, pearson, spearman
 from indicators.vocabulary import ALL, Sex
 from views.format import display_value, number
 from views.labels import unit_text
-from views.overview_grid import norwegian_order, short_helsefellesskap
+from views.overview_grid import norwegian_order
 from views.selection import Selection, slice_view
 from views.source import Source
 from views.theme import AREA_COLOURS, NATIONAL_COLOUR, base_layout
@@ -142,6 +142,14 @@ def scatter_view(source: Source, choice: ScatterChoice) -> ScatterView:
         pearson(points["x"], points["y"]),
         spearman(points["x"], points["y"]),
     )
+
+
+def short_helsefellesskap(name: str) -> str:
+    """ "Helsefellesskapet Innlandet" → "Innlandet": labels beside the points are short."""
+    for prefix in ("Helsefellesskapet i ", "Helsefellesskapet ", "Helsefellesskap "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def _hover(view: ScatterView) -> str:
