@@ -163,3 +163,12 @@ def test_a_bad_view_falls_back_to_the_table_with_a_notice(app_test):
     assert not at.exception, at.exception
     assert view_switch(at).value == "tabell"
     assert any("kake" in info.value for info in at.info)
+
+
+def test_the_spine_chart_has_its_numbers_as_a_table(app_test):
+    at = app_test(PAGE, {"omrade": "4601", "visning": "spinediagram"})
+    at.toggle(key="table_spine").set_value(True).run()
+    assert not at.exception, at.exception
+    assert not spine_specs(at)
+    frame = at.dataframe[0].value
+    assert len(frame) == 36 and "Kommuner med publisert verdi" in frame.columns

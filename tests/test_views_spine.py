@@ -191,3 +191,24 @@ def test_the_spread_holds_only_published_values_of_the_level(demo_engine) -> Non
     assert len(values["psyk_reinnleggelse_30"]) == published
     assert not np.isnan(values["psyk_reinnleggelse_30"]).any()
     assert len(values["psyk_reinnleggelse_30"]) + hidden <= 357
+
+
+def test_the_numbers_behind_the_chart_as_a_table() -> None:
+    rows = made_spine(
+        barometer_row(HIGHER, value=math.nan, suppressed=True, judgement_label="Ikke testet"),
+        barometer_row(LOWER, period="2022-2024", judgement_label="Dårligere enn landet"),
+        barometer_row(NEUTRAL),
+    )
+    table = spine.spine_data_table(rows, CATALOGUE, Level.KOMMUNE).set_index("Indikator")
+    lower = table.loc[CATALOGUE[LOWER].short_title]
+    assert lower["Periode"] == "2022–2024" and lower["Verdi"] == "9,0 %"
+    assert (lower["Laveste"], lower["25-persentil"], lower["75-persentil"]) == (
+        "2,0 %",
+        "4,2 %",
+        "9,8 %",
+    )
+    assert lower["Høyeste"] == "12,0 %" and lower["Kommuner med publisert verdi"] == 6
+    assert lower["Sammenlignet med landet"] == "Dårligere enn landet"
+    assert lower["Bedre er"] == "lavere"
+    assert table.loc[CATALOGUE[HIGHER].short_title, "Verdi"] == "skjult"
+    assert table.loc[CATALOGUE[NEUTRAL].short_title, "Bedre er"] == "ingen retning"

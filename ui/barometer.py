@@ -17,6 +17,7 @@ from indicators.vocabulary import Judgement, Polarity
 from ui import data
 from ui.barometer_html import BAROMETER_CSS, SUPPRESSED_TEXT, barometer_html, judgement_badge
 from ui.data import per_store_version
+from ui.layout import chart_block
 from ui.selectors import POOLED, SINGLE_YEAR
 from ui.state import notice, url_select
 from views import barometer, spine, stories
@@ -24,7 +25,7 @@ from views.barometer import HEADLINE_INDICATORS, JUDGED, judgement_counts, poole
 from views.format import display_value, literal
 from views.labels import area_label
 from views.stories import ChartView, StoryChart
-from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS, chart_config
+from views.theme import JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS
 
 # Judgement colours as Streamlit's named colours, for st.metric's delta.
 METRIC_COLOURS = {
@@ -219,25 +220,32 @@ def _level(area_code: str) -> str:
     return load_areas().set_index("code").at[area_code, "level"]
 
 
-@per_store_version(shared=True, max_entries=64)
-def spine_chart(area_code: str, pooled: bool, standardised: bool) -> go.Figure:
-    """An area's spine chart against every area of its level, shared by every session, so it
-    must not be changed: the spread reads one slice per indicator."""
+@per_store_version(max_entries=64)
+def spine_rows(area_code: str, pooled: bool, standardised: bool) -> pd.DataFrame:
+    """An area's spine chart rows against every area of its level: the spread reads one
+    slice per indicator."""
     table = area_barometer(area_code, pooled=pooled, standardised=standardised)
     level = spine.comparison_level(_level(area_code))
-    catalogue = load_catalogue()
-    rows = spine.spine_table(table, spine.comparison_values(data, table, level), catalogue)
-    return spine.spine_figure(rows, catalogue, area_label(area_code), level)
+    return spine.spine_table(table, spine.comparison_values(data, table, level), load_catalogue())
+
+
+@per_store_version(shared=True, max_entries=64)
+def spine_chart(area_code: str, pooled: bool, standardised: bool) -> go.Figure:
+    """An area's spine chart, shared by every session, so it must not be changed."""
+    rows = spine_rows(area_code, pooled, standardised)
+    return spine.spine_figure(rows, load_catalogue(), area_label(area_code), _level(area_code))
 
 
 def render_spine(area_code: str, pooled: bool, standardised: bool) -> None:
-    """The spine chart with its caption, which is also its text alternative; the table view
-    holds the same numbers."""
-    caption = spine.spine_caption(area_label(area_code), _level(area_code))
-    st.plotly_chart(
+    """The spine chart with its caption (also its text alternative) and its numbers as a
+    table one click away."""
+    level = _level(area_code)
+    chart_block(
         spine_chart(area_code, pooled, standardised),
+        lambda: spine.spine_data_table(
+            spine_rows(area_code, pooled, standardised), load_catalogue(), level
+        ),
+        spine.spine_caption(area_label(area_code), level),
         key="spine",
-        config=chart_config(f"spinediagram_{area_code}"),
-        alt=caption,
+        filename=f"spinediagram_{area_code}",
     )
-    st.caption(caption)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -420,6 +421,39 @@ def spine_caption(area_name: str, level: str) -> str:
         f"laveste til høyeste publiserte verdi, mørk grå den midterste halvdelen av {plural} "
         "(25.–75. persentil), og den svarte midtlinjen landet. Hver rad er skalert for seg slik "
         "at landet står i midten, og snudd slik at bedre alltid er til høyre; der ingen retning "
-        "er bedre, er høyere verdi til høyre. Skjulte tall (personvern) er verken med i "
-        "spredningen eller vist som markør."
+        "er bedre (skravert), er høyere verdi til høyre. Skjulte tall (personvern) er verken "
+        "med i spredningen eller vist som markør."
     )
+
+
+def spine_data_table(
+    spine: pd.DataFrame, catalogue: Mapping[str, Indicator], level: str
+) -> pd.DataFrame:
+    """The numbers behind the chart, in Norwegian words and number format: its text
+    alternative, a row per indicator."""
+    plural = LEVEL_PLURALS[comparison_level(level)]
+    rows = []
+    for row in spine.itertuples(index=False):
+        shown = partial(display_value, indicator=catalogue[row.indicator_id])
+        rows.append(
+            {
+                "Indikator": row.title,
+                "Periode": "" if pd.isna(row.period) else display_period(row.period),
+                "Verdi": SUPPRESSED_TEXT if row.suppressed else shown(row.value),
+                "Landet": shown(row.national),
+                "Sammenlignet med landet": row.judgement_label,
+                "Laveste": shown(row.minimum),
+                "25-persentil": shown(row.q25),
+                "75-persentil": shown(row.q75),
+                "Høyeste": shown(row.maximum),
+                f"{plural.capitalize()} med publisert verdi": row.count,
+                "Bedre er": (
+                    "lavere"
+                    if row.direction < 0
+                    else "høyere"
+                    if row.polarity != Polarity.NEUTRAL
+                    else "ingen retning"
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
