@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from data.targets import Target
-from data.versions import VALUE_COLUMNS, judged_values
+from data.versions import judged_values
 from indicators.catalogue import Indicator
 from indicators.periods import display_period, is_pooled
 from indicators.stats import JUDGEMENT_LABELS
@@ -103,25 +104,17 @@ class Changes:
 def shown_values(
     values: pd.DataFrame, catalogue: dict[str, Indicator], pooled: bool = False
 ) -> pd.DataFrame:
-    """One row per indicator, indexed by its id in catalogue order: the newest period the
-    barometer would show, pooled when ``pooled`` and the indicator pools."""
-    pooled_rows = is_pooled(values["period"]) if len(values) else pd.Series(dtype=bool)
-    rows = []
-    for indicator in catalogue.values():
-        wanted = pooled and bool(indicator.pooled_years)
-        mine = values[(values["indicator_id"] == indicator.id) & (pooled_rows == wanted)]
-        if not mine.empty:
-            rows.append(mine.sort_values("year").iloc[-1])
-    if not rows:
-        return pd.DataFrame(columns=VALUE_COLUMNS).set_index("indicator_id")
-    return pd.DataFrame(rows).set_index("indicator_id")
-
-
-def _state(row: pd.Series, side: str) -> str:
-    """The judgement of one side of a joined row, or HIDDEN where no value is shown."""
-    if row[f"suppressed_{side}"] or pd.isna(row[f"value_{side}"]):
-        return HIDDEN
-    return str(row[f"judgement_{side}"])
+    """One row per indicator in catalogue order: the newest period the barometer would show,
+    pooled when ``pooled`` and the indicator pools, with its ``state``: the judgement, or
+    HIDDEN where no value is shown."""
+    order = {indicator_id: n for n, indicator_id in enumerate(catalogue)}
+    known = values[values["indicator_id"].isin(order)]
+    pools = {i.id: pooled and bool(i.pooled_years) for i in catalogue.values()}
+    chosen = known[is_pooled(known["period"]) == known["indicator_id"].map(pools)]
+    newest = chosen.sort_values("year", kind="stable").groupby("indicator_id").tail(1)
+    newest = newest.iloc[np.argsort(newest["indicator_id"].map(order).to_numpy(), kind="stable")]
+    hidden = newest["suppressed"].astype(bool) | newest["value"].isna()
+    return newest.assign(state=np.where(hidden, HIDDEN, newest["judgement"])).reset_index(drop=True)
 
 
 def state_label(state: str) -> str:
@@ -129,58 +122,60 @@ def state_label(state: str) -> str:
 
 
 def _judgement_changes(joined: pd.DataFrame) -> pd.DataFrame:
-    rows = [
-        [i, row["period_b"], before, row["value_b"], row["period_a"], after, row["value_a"]]
-        for i, row in joined.iterrows()
-        if (before := _state(row, "b")) != (after := _state(row, "a"))
-    ]
-    return pd.DataFrame(rows, columns=JUDGEMENT_COLUMNS)
-
-
-def _published(row: pd.Series, side: str) -> bool:
-    return _state(row, side) != HIDDEN
+    changed = joined[joined["state_b"] != joined["state_a"]]
+    return pd.DataFrame(
+        {
+            "indicator_id": changed["indicator_id"],
+            "period_before": changed["period_b"],
+            "state_before": changed["state_b"],
+            "value_before": changed["value_b"],
+            "period_after": changed["period_a"],
+            "state_after": changed["state_a"],
+            "value_after": changed["value_a"],
+        },
+        columns=JUDGEMENT_COLUMNS,
+    ).reset_index(drop=True)
 
 
 def _movements(joined: pd.DataFrame, catalogue: dict[str, Indicator], limit: int) -> pd.DataFrame:
-    rows = []
-    for indicator_id, row in joined.iterrows():
-        if not (_published(row, "b") and _published(row, "a")) or row["value_b"] == 0:
-            continue
-        if bool(row["standardised_b"]) != bool(row["standardised_a"]):
-            continue  # an age-standardised rate and a crude one do not compare
-        change = (row["value_a"] - row["value_b"]) / abs(row["value_b"])
-        if change == 0:
-            continue
-        higher, lower = DIFFERENCE_MEANS[catalogue[indicator_id].polarity]
-        meaning = higher if change > 0 else lower
-        rows.append(
-            [
-                indicator_id,
-                row["period_b"],
-                row["value_b"],
-                row["period_a"],
-                row["value_a"],
-                change,
-                meaning,
-            ]
-        )
-    frame = pd.DataFrame(rows, columns=MOVEMENT_COLUMNS)
+    """Relative changes where both values are published and non-zero before, of the same
+    kind of rate (an age-standardised rate and a crude one do not compare), largest first."""
+    both = (joined["state_b"] != HIDDEN) & (joined["state_a"] != HIDDEN)
+    comparable = both & (joined["value_b"] != 0)
+    comparable &= joined["standardised_b"].astype(bool) == joined["standardised_a"].astype(bool)
+    rows = joined[comparable]
+    change = (rows["value_a"] - rows["value_b"]) / rows["value_b"].abs()
+    rows, change = rows[change != 0], change[change != 0]
+    meanings = [
+        DIFFERENCE_MEANS[catalogue[i].polarity][0 if c > 0 else 1]
+        for i, c in zip(rows["indicator_id"], change, strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "indicator_id": rows["indicator_id"],
+            "period_before": rows["period_b"],
+            "value_before": rows["value_b"],
+            "period_after": rows["period_a"],
+            "value_after": rows["value_a"],
+            "change": change,
+            "meaning": meanings,
+        },
+        columns=MOVEMENT_COLUMNS,
+    )
     order = frame["change"].abs().sort_values(ascending=False, kind="stable").index
     return frame.loc[order].head(limit).reset_index(drop=True)
 
 
 def _target_changes(joined: pd.DataFrame, targets: dict[str, Target]) -> pd.DataFrame:
     rows = []
-    for indicator_id, row in joined.iterrows():
-        target = targets.get(str(indicator_id))
-        if target is None:
-            continue
-        before = target.met(row["value_b"] if _published(row, "b") else math.nan)
-        after = target.met(row["value_a"] if _published(row, "a") else math.nan)
+    for row in joined[joined["indicator_id"].isin(list(targets))].itertuples(index=False):
+        target = targets[row.indicator_id]
+        before = target.met(math.nan if row.state_b == HIDDEN else row.value_b)
+        after = target.met(math.nan if row.state_a == HIDDEN else row.value_a)
         if before is None or after is None or before == after:
             continue
         outcome = NEWLY_MET if after else NO_LONGER_MET
-        rows.append([indicator_id, target, row["value_b"], row["value_a"], outcome])
+        rows.append([row.indicator_id, target, row.value_b, row.value_a, outcome])
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
@@ -202,8 +197,8 @@ def compare(
 ) -> Changes:
     """What changed for the area between two sides; ``targets`` are the area's own (both
     sexes, all ages), by indicator."""
-    joined = shown_values(before.values, catalogue, pooled).join(
-        shown_values(after.values, catalogue, pooled), how="inner", lsuffix="_b", rsuffix="_a"
+    joined = shown_values(before.values, catalogue, pooled).merge(
+        shown_values(after.values, catalogue, pooled), on="indicator_id", suffixes=("_b", "_a")
     )
     order = {indicator_id: i for i, indicator_id in enumerate(catalogue)}
     new_years = _new_years(before.years, after.years)
