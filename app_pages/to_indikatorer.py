@@ -65,7 +65,7 @@ with axes[1]:
         )
     ]
 years = sorted(set(data.years_for(x.id)) & set(data.years_for(y.id)), reverse=True)
-choices = picker_row([3, 1, 1.6, 1.6])
+choices = picker_row([3, 1.3, 1.6, 1.6])
 with choices[0]:
     hf = url_select(
         "hf",
