@@ -18,10 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data import store
 from data.settings import DB_URL_VAR, Settings
-from report.build import make_pdf, make_pptx
+from report.build import MAKERS
 from report.context import ReportError
-
-MAKERS = {"pptx": make_pptx, "pdf": make_pdf}
 
 
 def build_parser() -> argparse.ArgumentParser:

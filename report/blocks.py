@@ -114,13 +114,15 @@ class ChartsBlock:
 
 
 @dataclass(frozen=True)
-class ImageBlock:
-    """A picture with the facts beside it: the map of the key indicator."""
+class MapBlock:
+    """The key indicator's map with the facts beside it: the kommuner's judgements
+    (``status``: kommune code and judgement, sorted), drawn on ``geometry`` (a
+    FeatureCollection) by the renderer at the size it needs, ``outline`` drawn thick."""
 
     title: str
-    png: bytes
-    width_px: int
-    height_px: int
+    geometry: dict = field(compare=False)
+    status: tuple[tuple[str, str], ...]
+    outline: str | None
     side: tuple[str, ...]
     caption: str
     notes: str
@@ -137,4 +139,4 @@ class TextBlock:
     shown: tuple[Slice, ...] = field(default=())
 
 
-Block = TitleBlock | TableBlock | ChartsBlock | ImageBlock | TextBlock
+Block = TitleBlock | TableBlock | ChartsBlock | MapBlock | TextBlock

@@ -14,9 +14,6 @@ from report.reproducible import fixed_zip
 from report.sections import TITLE, build_blocks
 from report.slides import PackInfo, render_pptx
 
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-PDF_MIME = "application/pdf"
-
 
 def pack_info(context: PackContext) -> PackInfo:
     return PackInfo(
@@ -42,6 +39,4 @@ def make_pdf(engine: Engine, area: str, year: int | None = None) -> bytes:
     return render_pdf(build_blocks(context), pack_info(context), context.shown)
 
 
-def file_name(area: str, year: int, suffix: str) -> str:
-    """ "samhandlingsbarometeret_H04_2024.pptx": safe on every system."""
-    return f"samhandlingsbarometeret_{area}_{year}.{suffix}"
+MAKERS = {"pptx": make_pptx, "pdf": make_pdf}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -20,7 +20,10 @@ from sqlalchemy import Engine, select
 from data import provenance, store
 from data.schema import import_log
 from data.versions import list_versions
+from geo import shipped
 from geo.areas import Level, area_names, helsefellesskap_of, load_areas
+from geo.schematic import schematic_kommune_geojson
+from geo.shipped import ShippedBoundaryError
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.vocabulary import ALL, Sex
 from views.barometer import area_barometer, default_period, pooled_default_message
@@ -89,6 +92,23 @@ def data_version(engine: Engine) -> DataVersion:
     made = max(times, default=datetime(1970, 1, 1, tzinfo=UTC))
     imports = f", import nr. {last.id}" if last else ""
     return DataVersion(f"{made.strftime('%Y-%m-%d %H:%M')} UTC{imports}", made)
+
+
+@lru_cache(maxsize=1)
+def _schematic() -> dict:
+    return schematic_kommune_geojson(load_areas())
+
+
+def kommune_geometry(engine: Engine) -> tuple[dict, bool]:
+    """(FeatureCollection, official?): boundaries a user loaded into the store first, then
+    the ones the repository ships, and the schematic map only when there are neither."""
+    loaded = store.load_boundaries(engine, Level.KOMMUNE)
+    if loaded and loaded.get("features"):
+        return loaded, True
+    try:
+        return shipped.load(Level.KOMMUNE), True
+    except ShippedBoundaryError:
+        return _schematic(), False
 
 
 class YearSource:
@@ -180,6 +200,7 @@ class PackContext:
         self.source: Source = YearSource(store_source, self.year, summary)
         self.catalogue: dict[str, Indicator] = load_catalogue()
         self.version = data_version(engine)
+        self._shown: dict[tuple[tuple[str, int], ...], Shown] = {}
 
     @cached_property
     def area_name(self) -> str:
@@ -210,10 +231,14 @@ class PackContext:
         return sources_of(shown, *self.sources_frame)
 
     def shown(self, slices: Iterable[tuple[str, int]]) -> Shown:
-        """The source line and synthetic notice for the indicator-years ``slices``."""
-        found = self.provenance(slices)
-        notice = synthetic_notice(found, self.catalogue)
-        return Shown(found.line, plain(notice) if notice else None)
+        """The source line and synthetic notice for the indicator-years ``slices`` (the pages
+        of one block ask for the same ones)."""
+        key = tuple(slices)
+        if key not in self._shown:
+            found = self.provenance(key)
+            notice = synthetic_notice(found, self.catalogue)
+            self._shown[key] = Shown(found.line, plain(notice) if notice else None)
+        return self._shown[key]
 
     @cached_property
     def _single_years(self) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
+from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -45,14 +45,15 @@ from report.blocks import (
     Cell,
     Chart,
     ChartsBlock,
-    ImageBlock,
+    MapBlock,
     Slice,
     TableBlock,
     TextBlock,
     TitleBlock,
 )
 from report.context import Shown
-from report.slides import GROUP_FILL, HEADER_FILL, NOTICE_FILL, PackInfo
+from report.map_image import map_picture
+from report.slides import GROUP_FILL, HEADER_FILL, MAP_ASPECT, NOTICE_FILL, PackInfo
 from views.format import kroner, number
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -334,10 +335,11 @@ def _charts(block: ChartsBlock) -> list:
     return [KeepTogether([*head, grid])]
 
 
-def _image(block: ImageBlock) -> list:
+def _map(block: MapBlock) -> list:
     width = FRAME_WIDTH * 0.62
-    height = width * block.height_px / block.width_px
-    picture = Image(io.BytesIO(block.png), width=width, height=height)
+    height = width / MAP_ASPECT
+    drawn = map_picture(block, width / inch, height / inch)
+    picture = Image(io.BytesIO(drawn.png), width=width, height=height)
     side = [_para(line, "h2" if 0 < i < 3 else "body") for i, line in enumerate(block.side)] + [
         _para(block.caption, "small")
     ]
@@ -364,8 +366,8 @@ def _flowables(block: Block) -> list:
         return _table(block)
     if isinstance(block, ChartsBlock):
         return _charts(block)
-    if isinstance(block, ImageBlock):
-        return _image(block)
+    if isinstance(block, MapBlock):
+        return _map(block)
     return _text(block)
 
 

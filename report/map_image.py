@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -21,15 +20,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
-from sqlalchemy import Engine
+from shapely.geometry import shape
 
-from data import store
-from geo import shipped
-from geo.areas import Level, load_areas
-from geo.geometry import geometries_by_id
-from geo.schematic import schematic_kommune_geojson
-from geo.shipped import ShippedBoundaryError
-from report.blocks import ink_on
+from report.blocks import MapBlock, ink_on
 from views.judgement import SUPPRESSED
 from views.maps import STATUS_LABELS, STATUS_ORDER
 from views.theme import (
@@ -55,23 +48,6 @@ class MapPicture:
     height_px: int
 
 
-@lru_cache(maxsize=1)
-def _schematic() -> dict:
-    return schematic_kommune_geojson(load_areas())
-
-
-def kommune_geometry(engine: Engine) -> tuple[dict, bool]:
-    """(FeatureCollection, official?): boundaries a user loaded into the store first, then
-    the ones the repository ships, and the schematic map only when there are neither."""
-    loaded = store.load_boundaries(engine, Level.KOMMUNE)
-    if loaded and loaded.get("features"):
-        return loaded, True
-    try:
-        return shipped.load(Level.KOMMUNE), True
-    except ShippedBoundaryError:
-        return _schematic(), False
-
-
 def _path(geometry: shapely.Geometry) -> Path:
     """A (multi)polygon with its holes as one matplotlib path, so an enclave stays visible."""
     vertices, codes = [], []
@@ -83,17 +59,18 @@ def _path(geometry: shapely.Geometry) -> Path:
     return Path(np.concatenate(vertices), np.concatenate(codes))
 
 
-def map_picture(
-    collection: dict,
-    status: pd.Series,
-    outline: str | None = None,
-    width_in: float = 7.4,
-    height_in: float = 5.4,
-) -> MapPicture:
-    """The kommuner in ``status`` (judgement codes by kommune code) filled by judgement, their
-    joint border on top and kommune ``outline`` drawn thick."""
-    geometries = geometries_by_id(collection)
-    codes = sorted(code for code in status.index if code in geometries)
+def map_picture(block: MapBlock, width_in: float, height_in: float) -> MapPicture:
+    """The block's kommuner filled by judgement, their joint border on top and its
+    ``outline`` kommune drawn thick, as a PNG of ``width_in`` × ``height_in`` inches."""
+    status = pd.Series(dict(block.status))
+    collection, outline = block.geometry, block.outline
+    wanted = set(status.index)
+    geometries = {
+        str(item["id"]): shape(item["geometry"])
+        for item in collection["features"]
+        if str(item["id"]) in wanted and item.get("geometry")
+    }
+    codes = sorted(geometries)
     shapes = [geometries[code] for code in codes]
     figure = Figure(figsize=(width_in, height_in), dpi=DPI)
     FigureCanvasAgg(figure)
@@ -118,7 +95,7 @@ def map_picture(
             )
     border = shapely.union_all(shapes)
     axes.add_patch(PathPatch(_path(border), fill=False, edgecolor=HF_COLOUR, linewidth=1.8))
-    if outline in geometries and outline in status.index:
+    if outline in geometries:
         axes.add_patch(
             PathPatch(_path(geometries[outline]), fill=False, edgecolor=NATIONAL_COLOUR, lw=3.2)
         )

@@ -27,7 +27,7 @@ from report.blocks import (
     Cell,
     Chart,
     ChartsBlock,
-    ImageBlock,
+    MapBlock,
     Series,
     Slice,
     TableBlock,
@@ -36,8 +36,7 @@ from report.blocks import (
     TitleBlock,
     ink_on,
 )
-from report.context import PackContext, norwegian_date
-from report.map_image import kommune_geometry, map_picture
+from report.context import PackContext, kommune_geometry, norwegian_date
 from views import map_text
 from views.barometer import (
     HEADLINE_INDICATORS,
@@ -288,7 +287,6 @@ def map_section(context: PackContext) -> list[Block]:
     status = area_status(view.rows, indicator, view.national).set_axis(view.rows["area_code"])
     collection, official = kommune_geometry(context.engine)
     outline = context.area if context.level == Level.KOMMUNE else None
-    picture = map_picture(collection, status, outline)
     hf_name = short_name(area_names()[context.helsefellesskap])
     row = context.barometer.set_index("indicator_id").loc[KEY_INDICATOR]
     national = with_unit(view.national, indicator)
@@ -309,11 +307,11 @@ def map_section(context: PackContext) -> list[Block]:
     )
     shown = _view_slices(view)
     blocks: list[Block] = [
-        ImageBlock(
+        MapBlock(
             f"Kart: {indicator.short_title}, {view.selection.period}",
-            picture.png,
-            picture.width_px,
-            picture.height_px,
+            collection,
+            tuple(sorted(status.items())),
+            outline,
             tuple(side),
             caption,
             notes,

@@ -30,7 +30,7 @@ from report.blocks import (
     Cell,
     Chart,
     ChartsBlock,
-    ImageBlock,
+    MapBlock,
     Slice,
     TableBlock,
     TableRow,
@@ -38,8 +38,11 @@ from report.blocks import (
     TitleBlock,
 )
 from report.context import Shown
+from report.map_image import map_picture
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+EMU_PER_INCH = Inches(1)
+MAP_ASPECT = 7.4 / 5.4  # width to height of the map picture
 MARGIN = Inches(0.5)
 INNER = WIDTH - 2 * MARGIN
 BODY_TOP = Inches(1.25)
@@ -362,10 +365,11 @@ def _charts_slide(slide: Slide, block: ChartsBlock) -> None:
         _run(box.paragraphs[0], text, 18, colour=MUTED)
 
 
-def _image_slide(slide: Slide, block: ImageBlock) -> None:
+def _map_slide(slide: Slide, block: MapBlock) -> None:
     height = BODY_HEIGHT
-    width = Emu(int(height * block.width_px / block.height_px))
-    slide.shapes.add_picture(io.BytesIO(block.png), MARGIN, BODY_TOP, width, height)
+    width = Emu(int(height * MAP_ASPECT))
+    picture = map_picture(block, width / EMU_PER_INCH, height / EMU_PER_INCH)
+    slide.shapes.add_picture(io.BytesIO(picture.png), MARGIN, BODY_TOP, width, height)
     left = MARGIN + width + Inches(0.3)
     side_width = WIDTH - MARGIN - left
     frame = _textbox(slide, left, BODY_TOP, side_width, Inches(3.6))
@@ -415,8 +419,8 @@ def render_pptx(
             _table_slide(slide, block, page.part)
         elif isinstance(block, ChartsBlock):
             _charts_slide(slide, block)
-        elif isinstance(block, ImageBlock):
-            _image_slide(slide, block)
+        elif isinstance(block, MapBlock):
+            _map_slide(slide, block)
         elif isinstance(block, TextBlock):
             _text_slide(slide, page.part)
         where = f"{info.area} · {info.year} · dataversjon {info.version} · {number}/{len(pages)}"
