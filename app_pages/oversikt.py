@@ -37,10 +37,17 @@ INTRO = (
 TIME_SERIES, BAROMETER, MAP = "tidsserier", "./", "kart"
 
 
-@per_store_version(max_entries=64)
+@per_store_version(shared=True, max_entries=64)
 def grid_cells(helsefellesskap: str, pooled: bool, standardised: bool) -> pd.DataFrame:
-    """The grid's cells: a profile of every kommune, read once per store version."""
+    """The grid's cells: a profile of every kommune, read once per store version and shared
+    by every session (only read, never changed: a copy per rerun cost more than the rest)."""
     return grid.overview_grid(data, helsefellesskap, pooled, standardised)
+
+
+@per_store_version(shared=True, max_entries=64)
+def period_default(helsefellesskap: str, standardised: bool) -> grid.PeriodDefault:
+    """Whether the grid starts pooled: how many kommune cells single years hide."""
+    return grid.grid_period_default(grid_cells(helsefellesskap, False, standardised), catalogue)
 
 
 def _link(page: str, **params: str) -> str:
@@ -95,7 +102,7 @@ with pickers[1], more_options("Periode og rate"):
     standardised = pick_standardised(
         next(i for i in catalogue.values() if i.standardised), label="Rate der alder betyr mye"
     )
-    default = grid.grid_period_default(grid_cells(hf, False, standardised), catalogue)
+    default = period_default(hf, standardised)
     pooled, chosen = pick_barometer_period(default.pooled)
 if pooled and not chosen:
     st.caption(grid.pooled_message(default, catalogue) + " «Enkeltår» under «Periode og rate».")
