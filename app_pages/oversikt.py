@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.areas import Level
+from geo.areas import NATIONAL_CODE, Level
 from indicators.catalogue import load_catalogue
 from ui import data
 from ui.barometer import pick_barometer_period
@@ -32,8 +32,9 @@ INTRO = (
     "Alle indikatorene for kommunene i ett helsefellesskap, farget etter sammenligningen med "
     "landet. Klikk på et tall for å se utviklingen over tid."
 )
-# Where a click goes: a cell to the time series of that area and indicator, a kommune to its
-# barometer (the default page, at the app's root), an indicator to the map.
+# Where a click goes: a cell to the time series of that area and indicator, a kommune or the
+# helsefellesskap to its barometer (the default page, at the app's root; it has no barometer
+# of the country), an indicator to the map.
 TIME_SERIES, BAROMETER, MAP = "tidsserier", "./", "kart"
 
 
@@ -76,7 +77,7 @@ def grid_markup(helsefellesskap: str, pooled: bool, standardised: bool) -> str:
         areas,
         catalogue,
         cell_href=cell_href,
-        area_href=lambda area: _link(BAROMETER, omrade=area),
+        area_href=lambda area: None if area == NATIONAL_CODE else _link(BAROMETER, omrade=area),
         indicator_href=lambda indicator_id: _link(
             MAP, omrade=helsefellesskap, indikator=indicator_id
         ),

@@ -359,12 +359,19 @@ def _legend() -> str:
     return f'<div class="og-legend">{judged}{plain}{symbols}</div>'
 
 
+def _heading(area: GridArea, href: str | None) -> str:
+    title = html.escape(area.name)
+    if href is None:
+        return f'<span class="og-name" title="{title}">{html.escape(area.short)}</span>'
+    return f'<a href="{html.escape(href)}" title="{title}">{html.escape(area.short)}</a>'
+
+
 def grid_html(
     cells: pd.DataFrame,
     areas: Sequence[GridArea],
     catalogue: dict[str, Indicator],
     cell_href: Callable[[str, str], str],
-    area_href: Callable[[str], str],
+    area_href: Callable[[str], str | None],
     indicator_href: Callable[[str], str],
     caption: str,
     standardised: bool = True,
@@ -372,13 +379,12 @@ def grid_html(
     """The legend and the grid as one accessible HTML table (headings for rows and columns,
     a caption, a scrolling region that keeps the headings in view). ``cell_href(area,
     indicator)``, ``area_href(area)`` and ``indicator_href(indicator)`` say where a click on
-    a cell, a column heading or a row heading goes."""
+    a cell, a column heading or a row heading goes (a heading without one is plain text)."""
     by_key = {(c.indicator_id, c.area_code): c for c in cells.itertuples(index=False)}
     head = "".join(
         f'<th scope="col" class="{"og-agg" if a.level != Level.KOMMUNE else ""}'
-        f'{" og-sep" if a.level == Level.HELSEFELLESSKAP else ""}">'
-        f'<a href="{html.escape(area_href(a.code))}" title="{html.escape(a.name)}">'
-        f"{html.escape(a.short)}</a></th>"
+        f'{" og-sep" if a.level == Level.HELSEFELLESSKAP else ""}">{_heading(a, area_href(a.code))}'
+        "</th>"
         for a in areas
     )
     body = []
