@@ -72,7 +72,7 @@ SUPPRESSED_NOTE = "av personvernhensyn"
 MISSING_TEXT = "Mangler"
 NO_CASES_TEXT = "Ingen i målgruppen"
 BAROMETER_COLUMNS = ("Indikator", "Verdi", "Landet", "Sammenlignet med landet", "Utvikling")
-BAROMETER_WIDTHS = (4.3, 1.7, 1.15, 2.9, 2.25)
+BAROMETER_WIDTHS = (4.1, 2.0, 1.1, 2.85, 2.25)
 BAROMETER_LEGEND = (
     "Sammenlignet med landet med 95 % konfidensintervall; «høyere/lavere» der ingen retning "
     "er bedre. Utvikling: økende eller synkende er testet på antallene for de fem siste "

@@ -40,7 +40,7 @@ from report.blocks import (
 from report.context import Shown
 from report.map_image import map_picture
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13⅓ × 7½ inches, PowerPoint's 16:9
 EMU_PER_INCH = Inches(1)
 MAP_ASPECT = 7.4 / 5.4  # width to height of the map picture
 MARGIN = Inches(0.5)
