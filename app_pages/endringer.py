@@ -8,13 +8,15 @@ as on the barometer)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import streamlit as st
 
 from data import targets as target_store
 from data import versions
 from geo.areas import NATIONAL_CODE, Level
-from indicators.catalogue import load_catalogue
+from indicators.catalogue import Indicator, load_catalogue
 from ui import data
 from ui.barometer import area_barometer, pick_barometer_period
 from ui.data import per_store_version
@@ -26,7 +28,7 @@ from views.barometer import default_period
 from views.labels import area_label
 
 VERSION, YEAR = "versjon", "ar"
-MODES = {VERSION: "Mot tidligere dataversjon", YEAR: "Mot tidligere år"}
+MODES = {VERSION: "Mot versjon", YEAR: "Mot år"}
 NO_VERSIONS = (
     "Lageret har ingen tidligere dataversjon å sammenligne med ennå: hver import og hver "
     "bygging av demodata blir en ny versjon. Sammenlign med et tidligere år i stedet."
@@ -66,6 +68,13 @@ def earlier_versions(listed: pd.DataFrame) -> pd.DataFrame:
     return comparable[comparable["snapshot_id"] != comparable["snapshot_id"].max()]
 
 
+def usual_last_year(indicators: dict[str, Indicator]) -> int:
+    """The newest year most indicators have: a store's very last year may hold only a few
+    (the open data's 2025), and comparing it would show almost nothing."""
+    last = Counter(years[0] for i in indicators if (years := data.years_for(i)))
+    return last.most_common(1)[0][0] if last else data.summary()["last_year"]
+
+
 def shown_slices(values: pd.DataFrame) -> list[tuple[str, int]]:
     """The indicator-years behind the values shown, every year of a pooled period."""
     slices = []
@@ -82,7 +91,7 @@ page_header(
     "som er nådd eller ikke lenger nådd.",
 )
 earlier = earlier_versions(version_list())
-row = picker_row([3, 2, 4, 1])
+row = picker_row([3, 1.7, 3.9, 1.8])
 with row[0]:
     area = pick_area(levels=(Level.HELSEFELLESSKAP, Level.KOMMUNE), label_visibility=COLLAPSED)
 with row[1]:
@@ -121,7 +130,12 @@ else:
     year_columns = row[2].columns(2, gap="small")
     with year_columns[0]:
         year = url_select(
-            "ar", "År", years, years[0], format_func="År {}".format, label_visibility=COLLAPSED
+            "ar",
+            "År",
+            years,
+            usual_last_year(catalogue),
+            format_func="År {}".format,
+            label_visibility=COLLAPSED,
         )
     with year_columns[1]:
         older = [y for y in years if y < year] or [year]
