@@ -1,7 +1,9 @@
 """Presentasjonsmodus: full-screen slides for one helsefellesskap, for the meeting itself.
 
 Large type, no sidebar; the slide number lives in the URL (?lysbilde=3), so a link opens the
-right slide, and the arrow keys or the buttons move between slides.
+right slide, and the arrow keys or the buttons move between slides. "Last ned" gives the
+same helsefellesskap as an editable PowerPoint pack and a PDF report (``report``), made
+when the button is clicked and kept per store version.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import streamlit as st
 
 from geo.areas import Level
 from indicators.catalogue import PatientGroup, load_catalogue, patient_groups
+from report.names import MIME_TYPES, file_name
+from report.sections import INTRO, KEY_INDICATOR
 from ui import data
 from ui.barometer import (
     area_barometer,
@@ -22,6 +26,7 @@ from ui.barometer import (
     render_legend,
     story_chart,
 )
+from ui.data import per_store_version
 from ui.layout import apply_global_style, empty_state, show_sources, synthetic_notice
 from ui.maps import map_figure
 from ui.selectors import pick_area
@@ -35,7 +40,6 @@ from views.stories import load_stories
 from views.theme import chart_config
 
 BAROMETER_COLUMNS = 3  # the whole barometer on one 1920×1080 slide
-MAP_INDICATOR = "utskrivningsklare_somatikk_dogn"  # the figure most discussed between the parties
 SLIDE_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -61,10 +65,7 @@ def title_slide(area: str, table: pd.DataFrame) -> None:
     synthetic_notice(shown_slices(table))
     st.title("Samhandlingsbarometeret")
     st.header(f"{area_label(area)} · tall for {year}")
-    st.markdown(
-        "Samhandling mellom kommuner og sykehus for de fem pasientgruppene i Nasjonal helse- "
-        "og samhandlingsplan 2024–2027, sammenlignet med landet."
-    )
+    st.markdown(INTRO)
     render_headline(table)
     show_sources(shown_slices(table))
 
@@ -86,8 +87,8 @@ def barometer_slide(area: str, table: pd.DataFrame) -> None:
 
 def map_slide(area: str, table: pd.DataFrame) -> None:
     """The kommuner of the helsefellesskap on the map for the key indicator."""
-    indicator = load_catalogue()[MAP_INDICATOR]
-    row = table.set_index("indicator_id").loc[MAP_INDICATOR]
+    indicator = load_catalogue()[KEY_INDICATOR]
+    row = table.set_index("indicator_id").loc[KEY_INDICATOR]
     st.header(f"{indicator.short_title}, {row['year']}")
     if pd.isna(row["year"]):
         empty_state("Ingen tall for denne indikatoren.")
@@ -147,15 +148,45 @@ def slides() -> list[Slide]:
     ]
 
 
+@per_store_version(max_entries=8)
+def meeting_file(kind: str, area: str) -> bytes:
+    """The pack (``pptx``) or the report (``pdf``) of the store's newest year, made once per
+    store version: the same data give the same file."""
+    from report.build import MAKERS  # python-pptx, reportlab and matplotlib load on a click
+
+    return MAKERS[kind](data.engine(), area)
+
+
+def download_buttons(area: str) -> None:
+    """PowerPoint and PDF for the chosen helsefellesskap; the file is made on the click, so
+    drawing the page costs nothing."""
+    year = data.summary()["last_year"]
+    for kind, label, icon in (
+        ("pptx", "Last ned møtepakke (PowerPoint)", ":material/slideshow:"),
+        ("pdf", "Last ned rapport (PDF)", ":material/picture_as_pdf:"),
+    ):
+        st.download_button(
+            label,
+            partial(meeting_file, kind, area),
+            file_name=file_name(area, year, kind),
+            mime=MIME_TYPES[kind],
+            icon=icon,
+            on_click="ignore",
+            width="stretch",
+            key=f"last_ned_{kind}",
+        )
+
+
 def go_to(number: int) -> None:
     """Button callback: change the slide in the URL before the page is drawn again."""
     st.query_params["lysbilde"] = str(number)
 
 
 def control_bar(number: int, count: int) -> str:
-    """Area, previous/next (also on the arrow keys), the slide counter and the way back."""
-    pick, back, counter, forward, leave = st.columns(
-        [4, 1.3, 0.8, 1.3, 2.2], vertical_alignment="bottom"
+    """Area, previous/next (also on the arrow keys), the slide counter, the downloads and
+    the way back."""
+    pick, back, counter, forward, files, leave = st.columns(
+        [4, 1.3, 0.8, 1.3, 1.4, 2.2], vertical_alignment="bottom"
     )
     with pick:
         area = pick_area("Helsefellesskap", levels=(Level.HELSEFELLESSKAP,))
@@ -178,6 +209,8 @@ def control_bar(number: int, count: int) -> str:
         shortcut="Right",
         width="stretch",
     )
+    with files.popover("Last ned", icon=":material/download:", width="stretch"):
+        download_buttons(area)
     leave.page_link(
         "app_pages/barometer.py",
         label="Avslutt presentasjonen",

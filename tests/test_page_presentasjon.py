@@ -54,3 +54,16 @@ def test_buttons_have_arrow_key_shortcuts(app_test):
     at = app_test(PAGE, {"lysbilde": "2"})
     shortcuts = {button.label: button.proto.shortcut for button in at.button}
     assert shortcuts == {"Forrige": "left", "Neste": "right"}
+
+
+def test_download_buttons_make_the_files_on_click(app_test):
+    """The pack and the report are offered for the chosen helsefellesskap, as files made
+    when the button is clicked (a deferred download), so drawing the page makes neither."""
+    at = app_test(PAGE, {"omrade": "H09", "lysbilde": "2"})
+    assert not at.exception, at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"Last ned møtepakke (PowerPoint)", "Last ned rapport (PDF)"}
+    for proto in buttons.values():
+        assert proto.deferred_file_id and not proto.url
+        assert proto.ignore_rerun  # the slide stays as it is after the click
+    assert [b.label for b in at.button] == ["Forrige", "Neste"]
