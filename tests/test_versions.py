@@ -279,3 +279,34 @@ def test_the_snapshot_of_the_demo_store_has_the_documented_size(demo_db_url, tmp
     catalogue = load_catalogue()
     periods = len(catalogue) + sum(1 for i in catalogue.values() if i.pooled_years)
     assert rows == len(load_areas()) * periods == 27_720
+
+
+@pytest.mark.postgres
+def test_versions_and_targets_on_postgres(h6_pg_url: str, tmp_path: Path) -> None:
+    """The same snapshot and the same all-or-nothing targets file on PostgreSQL."""
+    from data.targets import load_targets_file, stored_targets
+
+    engine = store.get_engine(h6_pg_url)
+    _import_births(engine, tmp_path)
+    listed = versions.list_versions(engine)
+    snapshot, years = versions.version_values(engine, int(listed["id"].iloc[0]), ["0301"])
+    expected = _expected_snapshot(engine, "0301")
+    assert snapshot["value"].tolist() == pytest.approx(expected["value"].tolist())
+    assert snapshot["judgement"].tolist() == expected["judgement"].tolist()
+    assert years == {"fodsler": [2023, 2024]}
+    good = tmp_path / "mal.csv"
+    good.write_text(
+        "indicator_id,area_code,direction,target,deadline\nfodsler,0301,<=,44,2026\n",
+        encoding="utf-8",
+    )
+    assert load_targets_file(engine, good).outcome == "importert"
+    before = (stored_targets(engine), versions.list_versions(engine))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "indicator_id,area_code,direction,target,deadline\nfodsler,0301,<=,44,snart\n",
+        encoding="utf-8",
+    )
+    assert load_targets_file(engine, bad).outcome == "avvist"
+    pd.testing.assert_frame_equal(stored_targets(engine), before[0])
+    pd.testing.assert_frame_equal(versions.list_versions(engine), before[1])
+    assert before[1]["kind"].tolist() == ["targets", "import"]
