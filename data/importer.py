@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -708,14 +709,29 @@ def _publishable(cells: pd.DataFrame, distribute_splits: bool = False) -> pd.Dat
     return cube[schema.OBSERVATION_COLUMNS]
 
 
-def _cubes(
-    clean: pd.DataFrame, distribute_splits: bool = False
-) -> Iterator[tuple[str, pd.DataFrame]]:
-    """The published rows one indicator at a time (its slices depend on nothing else), so
-    only one indicator's cube is in memory at once."""
+# Each indicator's published rows, computed once and kept on disk (an indicator id and a
+# Parquet file) from the plan to the write.
+SpilledCubes = list[tuple[str, Path]]
+
+
+def _spill_cubes(
+    clean: pd.DataFrame, folder: Path, distribute_splits: bool = False
+) -> SpilledCubes:
+    """The published rows one indicator at a time (its slices depend on nothing else), each
+    written to ``folder``: the disclosure control makes computing them the slow part of an
+    import, so the plan and the write share them, and memory holds one at a time."""
+    spilled: SpilledCubes = []
     for indicator_id, cells in clean.groupby("indicator_id", sort=True, observed=True):
         texts = cells.astype({column: str for column in _key_types()}).reset_index(drop=True)
-        yield str(indicator_id), _publishable(texts, distribute_splits)
+        path = folder / f"{len(spilled)}.parquet"
+        _publishable(texts, distribute_splits).to_parquet(path, index=False)
+        spilled.append((str(indicator_id), path))
+    return spilled
+
+
+def _cubes(spilled: SpilledCubes) -> Iterator[tuple[str, pd.DataFrame]]:
+    for indicator_id, path in spilled:
+        yield indicator_id, pd.read_parquet(path)
 
 
 def _slice_counts(engine: Engine, indicator_id: str, years: list[int]) -> dict[int, int]:
@@ -794,13 +810,11 @@ def _with_population(engine: Engine, clean: pd.DataFrame) -> tuple[pd.DataFrame,
     ]
 
 
-def _plan(
-    engine: Engine, clean: pd.DataFrame, distribute_splits: bool = False
-) -> tuple[list[SliceChange], bool]:
+def _plan(engine: Engine, spilled: SpilledCubes) -> tuple[list[SliceChange], bool]:
     """What the import would do to each indicator-year, and whether it would change nothing."""
     changes: list[SliceChange] = []
     unchanged = True
-    for indicator_id, cube in _cubes(clean, distribute_splits):
+    for indicator_id, cube in _cubes(spilled):
         after = _single_year_rows(cube)
         now = _slice_counts(engine, indicator_id, sorted(after))
         changes += [
@@ -836,19 +850,18 @@ def _write(
     attempt: _Attempt,
     rows_in: int,
     note: str,
-    clean: pd.DataFrame | None,
+    spilled: SpilledCubes | None,
     source: Source | None = None,
-    distribute_splits: bool = False,
 ) -> int:
     """Replace the file's indicator-years, record their source (``source``, or the file
-    itself) and log the import, in one transaction. Without ``clean`` the store already
+    itself) and log the import, in one transaction. Without ``spilled`` the store already
     holds the file's rows and only the attempt is logged."""
     written = 0
     with store.writing(engine) as conn:
-        if clean is not None:
+        if spilled is not None:
             store.sync_reference_tables(conn)
             replaced: list[tuple[str, int]] = []
-            for indicator_id, cube in _cubes(clean, distribute_splits):
+            for indicator_id, cube in _cubes(spilled):
                 years = sorted(_single_year_rows(cube))
                 periods = _replaced_periods(indicator_id, years)
                 store.delete_periods(conn, [(indicator_id, p) for p in periods])
@@ -868,7 +881,7 @@ def _write(
                 file_sha256=attempt.digest,
                 rows_in=rows_in,
                 rows_written=written,
-                outcome=ImportOutcome.UNCHANGED if clean is None else ImportOutcome.IMPORTED,
+                outcome=ImportOutcome.UNCHANGED if spilled is None else ImportOutcome.IMPORTED,
                 message=note,
             )
         )
@@ -919,16 +932,35 @@ def import_file(
         f"  {thousands(rows_in)} gyldige rader ({time.perf_counter() - clock:.1f} s); "
         "beregner aggregater og sammenligner med lageret …"
     )
-    try:
-        changes, unchanged = _plan(engine, clean, distribute_splits)
-    except InconsistentCounts as error:
-        return attempt.reject(rows_in, [RowError(0, FILE, str(error))])
+    with tempfile.TemporaryDirectory(prefix="samhandling-import-") as folder:
+        try:
+            spilled = _spill_cubes(clean, Path(folder), distribute_splits)
+        except InconsistentCounts as error:
+            return attempt.reject(rows_in, [RowError(0, FILE, str(error))])
+        return _plan_and_write(
+            engine, attempt, rows_in, spilled, clock, progress, replace_smaller, source
+        )
+
+
+def _plan_and_write(
+    engine: Engine,
+    attempt: _Attempt,
+    rows_in: int,
+    spilled: SpilledCubes,
+    clock: float,
+    progress: Callable[[str], None],
+    replace_smaller: bool,
+    source: Source | None,
+) -> ImportResult:
+    """Say what the import replaces, refuse it if it would shrink a slice unasked, else
+    write it (or only log it when the store holds the same numbers already)."""
+    changes, unchanged = _plan(engine, spilled)
     note = f"{len(changes)} indikator-år"
     if unchanged:
         progress("  Lageret har allerede de samme tallene; ingenting skrives.")
-        _write(engine, attempt, rows_in, note, clean=None)
+        _write(engine, attempt, rows_in, note, spilled=None)
         return ImportResult(
-            path.name, ImportOutcome.UNCHANGED, rows_in, 0, message=note, changes=changes
+            attempt.file_name, ImportOutcome.UNCHANGED, rows_in, 0, message=note, changes=changes
         )
     _report(changes, progress)
     shrinking = [change for change in changes if change.shrinks]
@@ -938,8 +970,8 @@ def import_file(
             for c in shrinking
         ]
         return attempt.reject(rows_in, reasons, changes)
-    written = _write(engine, attempt, rows_in, note, clean, source, distribute_splits)
+    written = _write(engine, attempt, rows_in, note, spilled, source)
     progress(f"Ferdig på {time.perf_counter() - clock:.1f} s: {thousands(written)} rader skrevet.")
     return ImportResult(
-        path.name, ImportOutcome.IMPORTED, rows_in, written, message=note, changes=changes
+        attempt.file_name, ImportOutcome.IMPORTED, rows_in, written, message=note, changes=changes
     )
