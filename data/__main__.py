@@ -117,7 +117,9 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
     from data.population import population_summary
     from data.provenance import describe_sources, stored_slice_sources, year_span
     from data.queries import import_history, store_summary
+    from data.targets import stored_targets
     from data.tidy import thousands
+    from data.versions import list_versions
 
     engine = store.get_engine(settings.db_url, create=False)
     meta = store.get_meta(engine)
@@ -149,6 +151,17 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> int:
             f"Folketall {row.year}: {row.kommuner} kommuner, {thousands(round(row.persons))} "
             f"innbyggere, kilde {row.label}"
         )
+    listed = list_versions(engine)
+    if not listed.empty:
+        newest = listed.iloc[0]
+        print(
+            f"Dataversjoner: {len(listed)}, nyeste {int(newest['id'])} "
+            f"({newest['made_at']:%Y-%m-%d %H:%M}): {newest['description']}"
+        )
+    targets = stored_targets(engine)
+    if not targets.empty:
+        areas = ", ".join(sorted(targets["area_code"].unique()))
+        print(f"Egne mål: {len(targets)} for {areas}")
     history = import_history(engine, limit=5)
     for row in history.itertuples():
         print(

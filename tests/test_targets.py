@@ -224,6 +224,10 @@ def test_the_command_line_refuses_a_bad_file_and_loads_a_good_one(
     assert "eksempel_mal.csv: importert (7 mål for 0301, H04)." in capsys.readouterr().out
     assert main(["targets", str(tmp_path / "finnes.csv"), "--db", url]) == 1
     assert "finnes.csv: filen finnes ikke" in capsys.readouterr().err
+    assert main(["info", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "Egne mål: 7 for 0301, H04" in out
+    assert "Dataversjoner: 1, nyeste 1 (" in out and "): Mål fra eksempel_mal.csv" in out
 
 
 def test_the_barometer_shows_an_areas_target_beside_the_national_value(demo_engine) -> None:
