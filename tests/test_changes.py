@@ -259,7 +259,6 @@ def test_the_comparison_on_hand_made_sides():
         [BED_DAYS, "nådd"],
     ]
     assert found.new_years == {PSYK: [2024], REINN: [2024], KAD: [2024]}
-    assert not found.nothing
     limited = changes.compare(BEFORE, AFTER, catalogue, TARGETS, movements=1)
     assert limited.movements["indicator_id"].tolist() == [PSYK]
 

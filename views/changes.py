@@ -71,8 +71,8 @@ TARGET_COLUMNS = ["indicator_id", "target", "value_before", "value_after", "outc
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: its label, the area's judged values (``VALUE_COLUMNS``) and
-    the single years each indicator had."""
+    """One side of a comparison: its label, the area's judged values (in
+    ``data.versions.VALUE_COLUMNS``) and the single years each indicator had."""
 
     label: str
     values: pd.DataFrame
@@ -90,15 +90,6 @@ class Changes:
     new_years: dict[str, list[int]]
     movements: pd.DataFrame
     targets: pd.DataFrame
-
-    @property
-    def nothing(self) -> bool:
-        return (
-            self.judgements.empty
-            and not self.new_years
-            and self.movements.empty
-            and self.targets.empty
-        )
 
 
 def shown_values(
