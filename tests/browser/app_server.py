@@ -40,6 +40,9 @@ MAIN_CONTENT = {
     "data_og_eksport": "[data-testid='stDataFrame']",
     "om_indikatorene": "[data-testid='stExpander']",
     "presentasjon": "[data-testid='stMetric']",
+    "endringer": "[data-testid='stDataFrame']",
+    "oversikt": "table.og",
+    "to_indikatorer": CHART,
 }
 
 

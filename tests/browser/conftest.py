@@ -21,6 +21,7 @@ ARTIFACTS = REPO / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 PAGES = {
     "barometer": "Barometer",
+    "endringer": "Hva har endret seg",
     "kart": "Kart",
     "tidsserier": "Tidsserier",
     "sammenlign": "Sammenlign",
@@ -28,6 +29,8 @@ PAGES = {
     "data_og_eksport": "Data og eksport",
     "om_indikatorene": "Om indikatorene",
     "presentasjon": "Presentasjonsmodus",
+    "oversikt": "Oversikt",
+    "to_indikatorer": "To indikatorer",
 }
 
 
