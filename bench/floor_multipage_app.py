@@ -5,7 +5,7 @@ navigation and a deep link cost before any content of the dashboard's own."""
 import plotly.graph_objects as go
 import streamlit as st
 
-PAGE_COUNT = 8  # the dashboard's pages
+PAGE_COUNT = 11  # the dashboard's pages
 
 
 def one_chart() -> None:

@@ -20,7 +20,19 @@ from bench import BENCH_DIR, REPO, WORK
 from bench.timing import ratio, stats
 from tests.browser.app_server import CHART, CHROMIUM_ARGS, MAIN_CONTENT, page_path, streamlit_server
 
-PAGES = ("barometer", "kart", "tidsserier", "sammenlign", "pasientgrupper", "presentasjon")
+PAGES = (
+    "barometer",
+    "kart",
+    "tidsserier",
+    "sammenlign",
+    "oversikt",
+    "to_indikatorer",
+    "pasientgrupper",
+    "endringer",
+    "presentasjon",
+)
+# Views behind a query parameter, timed like pages: (label, page, query, main content).
+VIEWS = (("barometer_spinediagram", "barometer", "?visning=spinediagram", CHART),)
 FAILED = '[data-testid="stException"]'
 TIMEOUT_MS = 30_000
 # What identifies the drawn figure: it changes when the map is redrawn with new values.
@@ -142,9 +154,10 @@ def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dic
             results["memory"] = memory_per_session(browser, url, psutil.Process(process.pid))
         progress(f"  minne: {results['memory']}")
         with streamlit_server(REPO / "app.py", demo_sqlite_url, WORK) as (url, _):
-            for name in PAGES:
+            timed = [(name, name, "", MAIN_CONTENT[name]) for name in PAGES] + list(VIEWS)
+            for name, page, query, selector in timed:
                 timing = _page_timings(
-                    browser, f"{url}/{page_path(name)}", warm_runs, MAIN_CONTENT[name]
+                    browser, f"{url}/{page_path(page)}{query}", warm_runs, selector
                 )
                 if "warm" in timing:
                     timing["warm_vs_floor"] = ratio(timing["warm"]["p50_ms"], floor)
