@@ -72,7 +72,7 @@ SUPPRESSED_NOTE = "av personvernhensyn"
 MISSING_TEXT = "Mangler"
 NO_CASES_TEXT = "Ingen i målgruppen"
 BAROMETER_COLUMNS = ("Indikator", "Verdi", "Landet", "Sammenlignet med landet", "Utvikling")
-BAROMETER_WIDTHS = (4.1, 2.0, 1.1, 2.85, 2.25)
+BAROMETER_WIDTHS = (4.0, 1.95, 1.35, 2.8, 2.2)
 BAROMETER_LEGEND = (
     "Sammenlignet med landet med 95 % konfidensintervall; «høyere/lavere» der ingen retning "
     "er bedre. Utvikling: økende eller synkende er testet på antallene for de fem siste "
@@ -85,7 +85,8 @@ SUPPRESSION_TEXT = (
 )
 NO_CHART = "Ingen tall å vise for «{title}»: de mangler eller er skjult."
 LINES = "Heltrukket linje er området, stiplet er landet; et brudd er et skjult år."
-KOMMUNE_BARS_PER_CHART = 20  # more kommuner are shared out over charts side by side
+KOMMUNE_BARS_PER_CHART = 15  # more kommuner are shared out over charts side by side
+CHOSEN_MARK = "◄"  # after the name of the kommune a pack is made for, among its neighbours
 
 
 def judgement_cell(judgement: str) -> Cell:
@@ -148,6 +149,12 @@ def spoken(row: pd.Series, indicator: Indicator) -> str:
     if not math.isnan(row["national"]):
         text += f", landet {display_value(row['national'], indicator)}"
     return f"{text}, {row['judgement_label'].lower()}."
+
+
+def barometer_row(context: PackContext, indicator_id: str) -> pd.Series:
+    """An indicator's row of the area's barometer."""
+    table = context.barometer
+    return table[table["indicator_id"] == indicator_id].iloc[0]
 
 
 def _period_slices(row: pd.Series) -> tuple[Slice, ...]:
@@ -244,7 +251,7 @@ def _key_view(context: PackContext) -> tuple[SliceView, str | None]:
     """The key indicator's kommuner in the helsefellesskap, pooled where the Kart page would
     pool them (fewer kommuner hidden or untested)."""
     indicator = context.catalogue[KEY_INDICATOR]
-    row = context.barometer.set_index("indicator_id").loc[KEY_INDICATOR]
+    row = barometer_row(context, KEY_INDICATOR)
     year = context.year if pd.isna(row["year"]) else int(row["year"])
     selection = Selection(
         indicator,
@@ -288,7 +295,7 @@ def map_section(context: PackContext) -> list[Block]:
     collection, official = kommune_geometry(context.engine)
     outline = context.area if context.level == Level.KOMMUNE else None
     hf_name = short_name(area_names()[context.helsefellesskap])
-    row = context.barometer.set_index("indicator_id").loc[KEY_INDICATOR]
+    row = barometer_row(context, KEY_INDICATOR)
     national = with_unit(view.national, indicator)
     side = [
         f"{indicator.title}, {indicator.unit}, i kommunene i {hf_name}.",
@@ -354,7 +361,10 @@ def _kommune_bars(view: SliceView, status: pd.Series, hf_name: str) -> ChartsBlo
             if len(starts) > 1
             else view.selection.period,
             "bar",
-            tuple(part["area_name"]),
+            tuple(
+                f"{name} {CHOSEN_MARK}" if code == view.selection.area else name
+                for code, name in zip(part["area_code"], part["area_name"], strict=True)
+            ),
             (
                 Series(
                     indicator.unit,
@@ -447,7 +457,7 @@ def _native_chart(
 
 
 def _chart_notes(context: PackContext, indicator: Indicator, view: ChartView, kind: str) -> str:
-    row = context.barometer.set_index("indicator_id").loc[indicator.id]
+    row = barometer_row(context, indicator.id)
     first, last = int(view.table["År"].iloc[0]), int(view.table["År"].iloc[-1])
     if kind == "cost":
         latest = view.table.iloc[-1]
@@ -467,8 +477,9 @@ def _group_block(context: PackContext, group_id: str) -> ChartsBlock:
     for item in story.charts:
         indicator = context.catalogue[item.indicator_id]
         view = story_chart(context.source, item, context.area)
-        if view is None:
+        if view is None:  # hidden or missing: the slide still names the source it would have
             missing.append(NO_CHART.format(title=indicator.short_title))
+            shown += _period_slices(barometer_row(context, indicator.id))
             continue
         chart, years = _native_chart(context, view, item.kind, indicator)
         charts.append(chart)

@@ -347,19 +347,26 @@ def _chart(slide: Slide, chart: Chart, left: Emu, top: Emu, width: Emu, height: 
 
 
 def _charts_slide(slide: Slide, block: ChartsBlock) -> None:
+    """The text above the charts; kommune bars get the whole height with the text below
+    them, for a name beside every bar (LibreOffice leaves names out of a short bar chart)."""
+    bars = any(chart.kind == "bar" for chart in block.charts)
     lines = math.ceil(len(block.text) / 130)  # characters of 16 pt across the slide
-    frame = _textbox(slide, MARGIN, BODY_TOP - Inches(0.1), INNER, Inches(0.3 * lines))
-    _run(frame.paragraphs[0], block.text, 16)
-    top = BODY_TOP + Inches(0.3 * lines + 0.1)
+    text_height = Inches(0.3 * lines)
+    top = BODY_TOP - Inches(0.1) if bars else BODY_TOP + text_height
+    caption_height = text_height if bars else Inches(0.5)
+    text_top = FOOTER_TOP - text_height - Inches(0.1) if bars else BODY_TOP - Inches(0.1)
+    frame = _textbox(slide, MARGIN, text_top, INNER, text_height)
+    _run(frame.paragraphs[0], block.text, 14 if bars else 16)
     slots = len(block.charts) + len(block.missing)
     gap = Inches(0.3)
     width = Emu(int((INNER - gap * (slots - 1)) / max(slots, 1)))
-    height = FOOTER_TOP - top - Inches(0.5)
+    height = FOOTER_TOP - top - caption_height - Inches(0.1)
     for i, chart in enumerate(block.charts):
         left = MARGIN + (width + gap) * i
         _chart(slide, chart, left, top, width, height)
-        caption = _textbox(slide, left, top + height, width, Inches(0.45))
-        _run(caption.paragraphs[0], chart.caption, SUB_PT, colour=MUTED)
+        if not bars:  # the bars share one caption, the text below them
+            caption = _textbox(slide, left, top + height, width, Inches(0.45))
+            _run(caption.paragraphs[0], chart.caption, SUB_PT, colour=MUTED)
     for i, text in enumerate(block.missing, start=len(block.charts)):
         box = _textbox(slide, MARGIN + (width + gap) * i, top + Inches(0.3), width, Inches(1.2))
         _run(box.paragraphs[0], text, 18, colour=MUTED)

@@ -224,11 +224,21 @@ def test_an_earlier_year_reads_the_store_as_it_stood(demo_engine):
 
 
 def test_a_kommune_pack_shows_its_helsefellesskap_with_the_kommune(demo_engine):
-    pack = Presentation(io.BytesIO(make_pptx(demo_engine, "3403")))
-    assert "Hamar (kommune 3403) · tall for 2024" in slide_text(pack.slides[0])
+    """Kongsvinger lies in Ahus' helsefellesskap; its barn og unge charts are all hidden, and
+    that slide still says where its numbers would come from."""
+    pack = Presentation(io.BytesIO(make_pptx(demo_engine, "3401")))
+    assert "Kongsvinger (kommune 3401) · tall for 2024" in slide_text(pack.slides[0])
     found = titles(pack)
-    assert found[1].startswith("Barometer – Hamar")
-    assert "Kommunene i Innlandet: Utskrivningsklare døgn, somatikk" in found
+    assert found[1].startswith("Barometer – Kongsvinger")
+    bars = pack.slides[found.index("Kommunene i Ahus: Utskrivningsklare døgn, somatikk")]
+    names = [name for chart in charts_of(bars) for name in chart.plots[0].categories]
+    assert "Kongsvinger ◄" in names and "Lørenskog" in names
+    empty = pack.slides[found.index(patient_groups()[0].title)]
+    assert not charts_of(empty)
+    assert "Ingen tall å vise" in slide_text(empty)
+    for slide in pack.slides:
+        assert "Kilde: syntetiske demodata" in slide_text(slide)
+        assert "Syntetiske demodata" in slide_text(slide)
 
 
 def test_the_pack_names_the_newest_recorded_data_version(demo_db_url, tmp_path):
