@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.targets import area_targets
 from geo.areas import load_areas
 from indicators.catalogue import Indicator, PatientGroup, load_catalogue
 from indicators.periods import display_period
@@ -42,7 +43,8 @@ METRIC_COLOURS = {
 def area_barometer(area_code: str, pooled: bool = False, standardised: bool = True) -> pd.DataFrame:
     """The barometer table of an area: a test and a lookup per indicator took a large part of
     every rerun of the pages that show it."""
-    return barometer.area_barometer(data, area_code, pooled, standardised)
+    targets = area_targets(data.targets(), area_code)
+    return barometer.area_barometer(data, area_code, pooled, standardised, targets)
 
 
 PERIOD_PARAM = "periode"

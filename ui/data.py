@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data import provenance, queries, store
 from data.schema import import_log
 from data.settings import Settings
+from data.targets import stored_targets
 from geo.areas import Level
 from indicators.vocabulary import ALL, Sex
 
@@ -167,6 +168,12 @@ def years_for(indicator_id: str) -> list[int]:
 @per_store_version()
 def summary() -> dict[str, int]:
     return queries.store_summary(engine())
+
+
+@per_store_version()
+def targets() -> pd.DataFrame:
+    """Every area's own targets (``data.targets.stored_targets``)."""
+    return stored_targets(engine())
 
 
 @per_store_version()
