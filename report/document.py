@@ -27,7 +27,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch, mm
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -53,7 +53,7 @@ from report.blocks import (
 )
 from report.context import Shown
 from report.map_image import map_picture
-from report.slides import GROUP_FILL, HEADER_FILL, MAP_ASPECT, NOTICE_FILL, PackInfo
+from report.slides import GROUP_FILL, HEADER_FILL, NOTICE_FILL, PackInfo
 from views.format import kroner, number
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -109,7 +109,7 @@ def _cell(cell: Cell) -> Paragraph:
         text = f"<b>{text}</b>"
     if cell.sub:
         ink = cell.ink if cell.fill else "#474747"
-        text += f'<br/><font size="7" color="{ink}">{escape(cell.sub)}</font>'
+        text += f'<br/><font size="6.5" color="{ink}">{escape(cell.sub)}</font>'
     return Paragraph(f'<font color="{cell.ink}">{text}</font>', STYLES["cell"])
 
 
@@ -336,9 +336,9 @@ def _charts(block: ChartsBlock) -> list:
 
 
 def _map(block: MapBlock) -> list:
+    drawn = map_picture(block)
     width = FRAME_WIDTH * 0.62
-    height = width / MAP_ASPECT
-    drawn = map_picture(block, width / inch, height / inch)
+    height = width * drawn.height_px / drawn.width_px
     picture = Image(io.BytesIO(drawn.png), width=width, height=height)
     side = [_para(line, "h2" if 0 < i < 3 else "body") for i, line in enumerate(block.side)] + [
         _para(block.caption, "small")

@@ -36,6 +36,7 @@ from views.theme import (
 MAP_COLOURS = {**JUDGEMENT_COLOURS, SUPPRESSED: SUPPRESSED_COLOUR}
 KOMMUNE_EDGE = "#8C8C8C"
 DPI = 150
+WIDTH_IN, HEIGHT_IN = 7.4, 5.4
 FONT_SIZE = 13
 SYMBOL_SIZE = 7
 METADATA = {"Software": None}  # no version string in the file: the same map, the same bytes
@@ -59,9 +60,11 @@ def _path(geometry: shapely.Geometry) -> Path:
     return Path(np.concatenate(vertices), np.concatenate(codes))
 
 
-def map_picture(block: MapBlock, width_in: float, height_in: float) -> MapPicture:
+def map_picture(block: MapBlock) -> MapPicture:
     """The block's kommuner filled by judgement, their joint border on top and its
-    ``outline`` kommune drawn thick, as a PNG of ``width_in`` × ``height_in`` inches."""
+    ``outline`` kommune drawn thick, as a PNG of WIDTH_IN × HEIGHT_IN inches: a slide shows
+    it about that size, a page smaller, with the text scaled alike."""
+    width_in, height_in = WIDTH_IN, HEIGHT_IN
     status = pd.Series(dict(block.status))
     collection, outline = block.geometry, block.outline
     wanted = set(status.index)

@@ -41,8 +41,6 @@ from report.context import Shown
 from report.map_image import map_picture
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13⅓ × 7½ inches, PowerPoint's 16:9
-EMU_PER_INCH = Inches(1)
-MAP_ASPECT = 7.4 / 5.4  # width to height of the map picture
 MARGIN = Inches(0.5)
 INNER = WIDTH - 2 * MARGIN
 BODY_TOP = Inches(1.25)
@@ -373,9 +371,9 @@ def _charts_slide(slide: Slide, block: ChartsBlock) -> None:
 
 
 def _map_slide(slide: Slide, block: MapBlock) -> None:
+    picture = map_picture(block)
     height = BODY_HEIGHT
-    width = Emu(int(height * MAP_ASPECT))
-    picture = map_picture(block, width / EMU_PER_INCH, height / EMU_PER_INCH)
+    width = Emu(int(height * picture.width_px / picture.height_px))
     slide.shapes.add_picture(io.BytesIO(picture.png), MARGIN, BODY_TOP, width, height)
     left = MARGIN + width + Inches(0.3)
     side_width = WIDTH - MARGIN - left
