@@ -16,6 +16,7 @@ from views import overview_grid as grid
 from views.barometer import area_barometer
 from views.selection import NO_STANDARDISED_REASON
 from views.source import StoreSource
+from views.theme import text_colour
 
 READMISSION = "reinnleggelse_67_30"  # share, lower is better, pools 3 years
 PAYMENT = "utskrivningsklare_somatikk_betaling"  # kroner, never pooled, no interval
@@ -235,9 +236,9 @@ def test_rows_are_grouped_and_say_their_period_and_unit() -> None:
 
 
 def test_cell_text_colour_keeps_wcag_contrast() -> None:
-    assert grid.text_colour("#1A5FB4") == "#FFFFFF"
-    assert grid.text_colour("#E66100") == "#000000"
-    assert grid.text_colour("#EDEDED") == "#000000"
+    assert text_colour("#1A5FB4") == "#FFFFFF"
+    assert text_colour("#E66100") == "#000000"
+    assert text_colour("#EDEDED") == "#000000"
 
 
 @pytest.fixture(scope="module")

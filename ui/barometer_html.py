@@ -18,7 +18,13 @@ from indicators.trend import TrendDirection
 from views.barometer import TREND_LABELS, TREND_MEANING_WORDS, TREND_NOT_TESTED
 from views.format import display_value, interval, number
 from views.sources import FLAG_MARK
-from views.theme import AREA_COLOURS, JUDGEMENT_COLOURS, JUDGEMENT_SYMBOLS, NATIONAL_COLOUR
+from views.theme import (
+    AREA_COLOURS,
+    JUDGEMENT_COLOURS,
+    JUDGEMENT_SYMBOLS,
+    NATIONAL_COLOUR,
+    text_colour,
+)
 
 TREND_ARROWS = {
     TrendDirection.INCREASING: "↗",
@@ -33,19 +39,11 @@ MISSING_TEXT = "Mangler"
 NO_CASES_TEXT = "Ingen i målgruppen"
 
 
-def _text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with the badge colour (WCAG luminance)."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
-
-
 def judgement_badge(judgement: str) -> str:
     """Symbol and label on the judgement colour, so colour is never the only cue."""
     colour = JUDGEMENT_COLOURS[judgement]
     return (
-        f'<span class="baro-badge" style="background:{colour};color:{_text_colour(colour)}">'
+        f'<span class="baro-badge" style="background:{colour};color:{text_colour(colour)}">'
         f"{JUDGEMENT_SYMBOLS[judgement]} {html.escape(JUDGEMENT_LABELS[judgement])}</span>"
     )
 
@@ -165,7 +163,7 @@ def _trend_cell(row: pd.Series) -> str:
         colour = JUDGEMENT_COLOURS[row["trend_meaning"]]
         words = (
             f'<span class="baro-trend"><span class="baro-trend-badge" title="{title}" '
-            f'style="background:{colour};color:{_text_colour(colour)}">{shown}</span></span>'
+            f'style="background:{colour};color:{text_colour(colour)}">{shown}</span></span>'
         )
     return f"{sparkline_img(row)}{words}"
 

@@ -38,7 +38,13 @@ from views.labels import STANDARDISED_WORD
 from views.selection import standardised_rows
 from views.source import Source
 from views.sources import FLAG_MARK
-from views.theme import JUDGEMENT_COLOURS, JUDGEMENT_ORDER, JUDGEMENT_SYMBOLS, SUPPRESSED_COLOUR
+from views.theme import (
+    JUDGEMENT_COLOURS,
+    JUDGEMENT_ORDER,
+    JUDGEMENT_SYMBOLS,
+    SUPPRESSED_COLOUR,
+    text_colour,
+)
 
 # A cell's status besides the judgements: hidden for privacy, no row in the store, a
 # denominator of 0 (no one in the target group), and the national column itself.
@@ -239,14 +245,6 @@ def status_counts(cells: pd.DataFrame) -> dict[str, int]:
 
 
 # --- HTML -----------------------------------------------------------------------------------
-
-
-def text_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with ``background`` (WCAG luminance)."""
-    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
 
 
 def _status_style(status: str) -> tuple[str, str]:
