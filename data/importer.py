@@ -669,7 +669,7 @@ class _Attempt:
         return result
 
 
-def _file_problem(error: OSError | TidyFileError) -> str:
+def file_problem(error: OSError | TidyFileError) -> str:
     """Why a file could not be read, in the user's words."""
     if isinstance(error, TidyFileError):
         return str(error)
@@ -920,7 +920,7 @@ def import_file(
         else:
             clean, errors, rows_in = _read_valid_rows(path)
     except (OSError, TidyFileError) as error:
-        return attempt.reject(0, [RowError(0, FILE, _file_problem(error))])
+        return attempt.reject(0, [RowError(0, FILE, file_problem(error))])
     if errors:
         return attempt.reject(rows_in, errors)
     if rows_in == 0:

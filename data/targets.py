@@ -269,8 +269,7 @@ def read_targets_file(path: Path) -> tuple[list[dict], list[RowError], int]:
     number of rows read. A file that cannot be read at all is one error for the file."""
     # The importer's reader and errors are loaded only here: the pages that show targets
     # never read a file, and would otherwise load the importer and the cube it builds.
-    from data.importer import FILE, NO_ROWS, RowError
-    from data.importer import _file_problem as file_problem
+    from data.importer import FILE, NO_ROWS, RowError, file_problem
     from data.tidy import TidyFileError, read_chunks
 
     try:
