@@ -1,10 +1,9 @@
 """Everything a pack is made from, read once: the area and year, the store as it stood in
 that year, the barometer, the sources and the data version.
 
-The data version is the store's own (``store_meta.built_at`` and the last import), the same
-that keys the app's caches, so a pack states exactly which data it shows; its date is when
-those data were last written, never the time the pack was made, so the same store gives the
-same pack.
+The data version is the store's newest (``data.versions``: a demo build, an import or a
+targets file), so a pack states exactly which data it shows; its date is when those data
+were written, never the time the pack was made, so the same store gives the same pack.
 """
 
 from __future__ import annotations
@@ -123,8 +122,17 @@ class YearSource:
     def _until(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["year"] <= self.year].reset_index(drop=True)
 
-    def map_slice(self, indicator_id: str, year: int, *args, **kwargs) -> pd.DataFrame:
-        return self.source.map_slice(indicator_id, min(int(year), self.year), *args, **kwargs)
+    def map_slice(
+        self,
+        indicator_id: str,
+        year: int,
+        sex: str = Sex.ALL,
+        age_band: str = ALL,
+        level: str = Level.KOMMUNE,
+        pooled: bool = False,
+    ) -> pd.DataFrame:
+        year = min(int(year), self.year)
+        return self.source.map_slice(indicator_id, year, sex, age_band, level, pooled)
 
     def time_series(
         self,
