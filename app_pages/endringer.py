@@ -59,15 +59,6 @@ def stored_targets() -> pd.DataFrame:
     return target_store.stored_targets(data.engine())
 
 
-def earlier_versions(listed: pd.DataFrame) -> pd.DataFrame:
-    """Versions that hold other data than the store now: those with a snapshot, except the
-    newest snapshot's (a targets file after it changed no values)."""
-    comparable = listed[listed["snapshot_id"].notna()]
-    if comparable.empty:
-        return comparable
-    return comparable[comparable["snapshot_id"] != comparable["snapshot_id"].max()]
-
-
 def usual_last_year(indicators: dict[str, Indicator]) -> int:
     """The newest year most indicators have: a store's very last year may hold only a few
     (the open data's 2025), and comparing it would show almost nothing."""
@@ -90,7 +81,7 @@ page_header(
     "Vurderinger mot landet som har endret seg, nye år, de største endringene og egne mål "
     "som er nådd eller ikke lenger nådd.",
 )
-earlier = earlier_versions(version_list())
+earlier = versions.earlier_versions(version_list())
 row = picker_row([3, 1.7, 3.9, 1.8])
 with row[0]:
     area = pick_area(levels=(Level.HELSEFELLESSKAP, Level.KOMMUNE), label_visibility=COLLAPSED)

@@ -238,6 +238,15 @@ def list_versions(engine: Engine) -> pd.DataFrame:
     return frame.astype({"id": int, "snapshot_id": "Int64"})
 
 
+def earlier_versions(listed: pd.DataFrame) -> pd.DataFrame:
+    """Versions of ``list_versions`` that hold other data than the store now: those with a
+    snapshot, except the newest snapshot's (a targets file after it changed no values)."""
+    comparable = listed[listed["snapshot_id"].notna()]
+    if comparable.empty:
+        return comparable
+    return comparable[comparable["snapshot_id"] != comparable["snapshot_id"].max()]
+
+
 def version_values(
     engine: Engine, version_id: int, area_codes: Sequence[str]
 ) -> tuple[pd.DataFrame, dict[str, list[int]]]:

@@ -18,13 +18,15 @@ from sqlalchemy import Engine, select
 
 from data import provenance, store
 from data.schema import import_log
-from data.versions import list_versions
+from data.targets import Target, area_targets, stored_targets
+from data.versions import current_values, earlier_versions, list_versions, version_values
 from geo import shipped
-from geo.areas import Level, area_names, helsefellesskap_of, load_areas
+from geo.areas import NATIONAL_CODE, Level, area_names, helsefellesskap_of, load_areas
 from geo.schematic import schematic_kommune_geojson
 from geo.shipped import ShippedBoundaryError
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.vocabulary import ALL, Sex
+from views import changes
 from views.barometer import area_barometer, default_period, pooled_default_message
 from views.comparison import short_name
 from views.labels import area_label
@@ -249,8 +251,36 @@ class PackContext:
         return self._shown[key]
 
     @cached_property
+    def targets(self) -> dict[str, Target]:
+        """The area's own targets (both sexes, all ages), by indicator."""
+        return area_targets(stored_targets(self.engine), self.area)
+
+    @cached_property
+    def what_changed(self) -> changes.Changes | None:
+        """What has changed: for the store's newest year, against the data version before
+        the newest snapshot (the last meeting's numbers, when each meeting follows an
+        import); for an older year, or with no earlier version, against the year before.
+        None when there is neither."""
+        earlier = earlier_versions(list_versions(self.engine))
+        if self.year == self.newest_year and not earlier.empty:
+            version = earlier.iloc[0]
+            before = changes.Side(
+                changes.version_label(version),
+                *version_values(self.engine, int(version["id"]), [self.area]),
+            )
+            after = changes.Side("nå", *current_values(self.engine, [self.area]))
+            return changes.compare(before, after, self.catalogue, self.targets, self.pooled)
+        profile = self.source.area_profile([self.area, NATIONAL_CODE], self.year - 1)
+        if profile.empty or profile["year"].min() > self.year - 1:
+            return None
+        before, after = changes.year_sides(
+            profile, self.area, self.year, self.year - 1, self.catalogue
+        )
+        return changes.compare(before, after, self.catalogue, self.targets)
+
+    @cached_property
     def _single_years(self) -> pd.DataFrame:
-        return area_barometer(self.source, self.area)
+        return area_barometer(self.source, self.area, targets=self.targets)
 
     @cached_property
     def pooled(self) -> bool:
@@ -271,5 +301,5 @@ class PackContext:
     def barometer(self) -> pd.DataFrame:
         """The barometer table the app's barometer page starts with for this area."""
         if self.pooled:
-            return area_barometer(self.source, self.area, pooled=True)
+            return area_barometer(self.source, self.area, pooled=True, targets=self.targets)
         return self._single_years

@@ -37,7 +37,7 @@ from report.blocks import (
     ink_on,
 )
 from report.context import PackContext, kommune_geometry, norwegian_date
-from views import map_text
+from views import changes, map_text
 from views.barometer import (
     HEADLINE_INDICATORS,
     JUDGED,
@@ -46,6 +46,7 @@ from views.barometer import (
     TREND_NOT_TESTED,
     judgement_counts,
     shown_slices,
+    target_status,
 )
 from views.charts import NATIONAL_NAME
 from views.comparison import short_name
@@ -148,7 +149,9 @@ def spoken(row: pd.Series, indicator: Indicator) -> str:
     text = f"{name}: {with_unit(row['value'], indicator)}"
     if not math.isnan(row["national"]):
         text += f", landet {display_value(row['national'], indicator)}"
-    return f"{text}, {row['judgement_label'].lower()}."
+    text = f"{text}, {row['judgement_label'].lower()}."
+    status = target_status(row)
+    return f"{text} Eget {status}." if status else text
 
 
 def barometer_row(context: PackContext, indicator_id: str) -> pd.Series:
@@ -174,7 +177,7 @@ def _barometer_rows(context: PackContext) -> tuple[TableRow, ...]:
             cells = (
                 _indicator_cell(row, indicator),
                 _value_cell(row, indicator),
-                Cell(display_value(row["national"], indicator)),
+                Cell(display_value(row["national"], indicator), sub=target_status(row) or ""),
                 judgement_cell(row["judgement"]),
                 Cell(trend_text(row)),
             )
@@ -222,9 +225,30 @@ def title_section(context: PackContext) -> list[Block]:
     ]
 
 
-# "Hva har endret seg" (issue 11, item 4) is the first content section, after the title: its
-# builder goes in this list, which stays empty until then.
-CHANGES: list[Section] = []
+NOTHING_TO_COMPARE = "Lageret har verken en tidligere dataversjon eller året før å sammenligne med."
+NOTHING_CHANGED = "Ingen vurderinger mot landet, egne mål eller nye år har endret seg."
+
+
+def changes_section(context: PackContext) -> list[Block]:
+    """What has changed since the last data version (or year): the first question of every
+    meeting, so the first content slide."""
+    found = context.what_changed
+    title = f"Hva har endret seg – {context.short_name}"
+    shown = tuple(shown_slices(context.barometer))
+    if found is None:
+        return [
+            TextBlock(
+                title, (("Ingen sammenligning", NOTHING_TO_COMPARE),), NOTHING_TO_COMPARE, shown
+            )
+        ]
+    intro = f"{found.after.capitalize()} mot {found.before}."
+    rows: list[TableRow] = []
+    for heading, lines in changes.change_groups(found, context.catalogue):
+        rows.append(TableRow((Cell(heading, bold=True),), heading=True))
+        rows += [TableRow((Cell(line),), spoken=line, shown=shown) for line in lines]
+    if not rows:
+        rows.append(TableRow((Cell(NOTHING_CHANGED),), spoken=NOTHING_CHANGED, shown=shown))
+    return [TableBlock(title, intro, ("Endring",), (1.0,), tuple(rows))]
 
 
 def barometer_section(context: PackContext) -> list[Block]:
@@ -576,7 +600,7 @@ def sources_section(context: PackContext) -> list[Block]:
 
 SECTIONS: list[Section] = [
     title_section,
-    *CHANGES,
+    changes_section,
     barometer_section,
     map_section,
     stories_section,

@@ -300,11 +300,11 @@ def test_the_changes_in_words():
         "14,0",
         "Nådd",
     ]
-    lines = changes.change_lines(found, catalogue)
-    assert lines[0] == (
+    groups = dict(changes.change_groups(found, catalogue))
+    assert groups[changes.JUDGEMENTS_HEADING][0] == (
         f"{catalogue[PSYK].short_title}: ingen sikker forskjell (2023) → bedre enn landet (2024)"
     )
-    assert f"Nye år: {catalogue[PSYK].short_title}: 2024" in lines
+    assert f"{catalogue[PSYK].short_title}: 2024" in groups[changes.NEW_YEARS_HEADING]
 
 
 def test_year_sides_judge_each_year_against_its_own_national_value():

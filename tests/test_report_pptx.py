@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from data import queries, store
+from data.targets import load_targets_file
 from data.versions import VersionKind, list_versions, record_version
 from indicators.catalogue import load_catalogue, patient_groups
 from report.__main__ import main
@@ -78,8 +79,12 @@ def store_values(engine, indicator_id, area, years, band="alle") -> tuple:
 
 def test_slides_and_titles(pack):
     groups = [g.title for g in patient_groups()]
+    changes = [t for t in titles(pack) if t.startswith("Hva har endret seg")]
     expected_start = [
         "Samhandlingsbarometeret",
+        *[f"Hva har endret seg – Innlandet ({n} av {len(changes)})" for n in range(1, 3)][
+            : len(changes)
+        ],
         *[f"Barometer – Innlandet ({n} av 6)" for n in range(1, 7)],
         "Kart: Utskrivningsklare døgn, somatikk, 2024",
         "Kommunene i Innlandet: Utskrivningsklare døgn, somatikk",
@@ -229,7 +234,8 @@ def test_a_kommune_pack_shows_its_helsefellesskap_with_the_kommune(demo_engine):
     pack = Presentation(io.BytesIO(make_pptx(demo_engine, "3401")))
     assert "Kongsvinger (kommune 3401) · tall for 2024" in slide_text(pack.slides[0])
     found = titles(pack)
-    assert found[1].startswith("Barometer – Kongsvinger")
+    assert found[1].startswith("Hva har endret seg – Kongsvinger")
+    assert any(title.startswith("Barometer – Kongsvinger") for title in found)
     bars = pack.slides[found.index("Kommunene i Ahus: Utskrivningsklare døgn, somatikk")]
     names = [name for chart in charts_of(bars) for name in chart.plots[0].categories]
     assert "Kongsvinger ◄" in names and "Lørenskog" in names
@@ -257,6 +263,74 @@ def test_the_pack_names_the_newest_recorded_data_version(demo_db_url, tmp_path):
     assert f"Dataversjon nr. {number} (Mål fra mål.csv)" in text
     assert "laget fra data per 1. mars 2027" in text
     assert pack.core_properties.created == datetime(2027, 3, 1, 12, 30)
+    engine.dispose()
+
+
+def copy_of_demo(demo_db_url: str, path) -> object:
+    source = sqlite3.connect(demo_db_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(path)
+    source.backup(target)
+    target.close()
+    source.close()
+    return store.get_engine(f"sqlite:///{path}")
+
+
+def test_what_has_changed_comes_first_and_lists_the_judgements_that_changed(pack, demo_engine):
+    """The demo store holds one data version, so the pack compares 2024 with 2023: each
+    changed judgement is read here from the two years of H04's and the country's values."""
+    slides = [s for s in pack.slides if s.shapes.title.text_frame.text.startswith("Hva har")]
+    assert titles(pack).index(slides[0].shapes.title.text_frame.text) == 1
+    words = "\n".join(slide_text(s) for s in slides)
+    assert "2024 mot 2023." in words
+    catalogue = load_catalogue()
+    profile = queries.area_profile(demo_engine, [AREA, "NO"], 2023)
+    single = profile[profile["period"] == profile["year"].astype(str)]
+    changed = 0
+    for indicator_id, rows in single.groupby("indicator_id"):
+        indicator = catalogue[indicator_id]
+        states = {}
+        for year in (2023, 2024):
+            mine = rows[(rows["area_code"] == AREA) & (rows["year"] == year)]
+            land = rows[(rows["area_code"] == "NO") & (rows["year"] == year)]
+            if mine.empty or land.empty or indicator.standardised:
+                break
+            row = mine.iloc[0]
+            if row["suppressed"]:
+                states[year] = "hidden"
+            elif math.isnan(row["ci_low"]) or math.isnan(land.iloc[0]["value"]):
+                break
+            elif row["ci_low"] > land.iloc[0]["value"]:
+                states[year] = "above"
+            elif row["ci_high"] < land.iloc[0]["value"]:
+                states[year] = "below"
+            else:
+                states[year] = "same"
+        if len(states) == 2 and states[2023] != states[2024]:
+            changed += 1
+            assert f"{indicator.short_title}: " in words, indicator_id
+    assert changed >= 3
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in slides)
+    assert "(2023) →" in notes
+
+
+def test_a_target_shows_on_its_barometer_slide_and_in_the_notes(demo_db_url, tmp_path):
+    engine = copy_of_demo(demo_db_url, tmp_path / "targets.sqlite")
+    targets = tmp_path / "mål.csv"
+    targets.write_text(
+        "indicator_id,area_code,direction,target,deadline\nreinnleggelse_67_30,H04,<=,1,2026\n",
+        encoding="utf-8",
+    )
+    assert load_targets_file(engine, targets).outcome == "importert"
+    pack = Presentation(io.BytesIO(make_pptx(engine, AREA)))
+    title = load_catalogue()["reinnleggelse_67_30"].short_title
+    slide = next(
+        s
+        for s in pack.slides
+        if s.shapes.title.text_frame.text.startswith("Barometer") and title in slide_text(s)
+    )
+    # 1 % readmitted within 30 days is far below any kommune's share: not met.
+    assert "mål: ≤ 1,0 % innen 2026 (ikke nådd)" in slide_text(slide)
+    assert "Eget mål: ≤ 1,0 % innen 2026 (ikke nådd)." in slide.notes_slide.notes_text_frame.text
     engine.dispose()
 
 

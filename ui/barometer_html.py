@@ -10,12 +10,11 @@ import math
 
 import pandas as pd
 
-from data.targets import Target
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.periods import display_period
 from indicators.stats import JUDGEMENT_LABELS
 from indicators.trend import TrendDirection
-from views.barometer import TREND_LABELS, TREND_MEANING_WORDS, TREND_NOT_TESTED
+from views.barometer import TREND_LABELS, TREND_MEANING_WORDS, TREND_NOT_TESTED, target_status
 from views.format import display_value, interval, number
 from views.sources import FLAG_MARK
 from views.theme import (
@@ -168,21 +167,16 @@ def _trend_cell(row: pd.Series) -> str:
     return f"{sparkline_img(row)}{words}"
 
 
-TARGET_MET_TEXT = {True: "nådd", False: "ikke nådd", None: "ukjent"}
-
-
 def _national_cell(row: pd.Series, indicator: Indicator) -> str:
     """The national value, and beneath it the area's own target and whether the value shown
     meets it (in words: the target is a fact of the agreement, not a judgement)."""
     national = f'<span class="baro-national">{display_value(row["national"], indicator)}</span>'
-    target = row.get("target")
-    if not isinstance(target, Target):
+    status = target_status(row)
+    if status is None:
         return national
-    met = TARGET_MET_TEXT[row["target_met"]]
-    title = html.escape(target.note or "")
+    title = html.escape(row["target"].note or "")
     return (
-        f'{national}<span class="baro-sub baro-target" title="{title}">'
-        f"{html.escape(row['target_text'])} ({met})</span>"
+        f'{national}<span class="baro-sub baro-target" title="{title}">{html.escape(status)}</span>'
     )
 
 

@@ -120,6 +120,16 @@ def target_text(target: Target, indicator: Indicator, unit: bool = False) -> str
     return f"mål: {sign} {shown}{deadline}"
 
 
+TARGET_MET_TEXT = {True: "nådd", False: "ikke nådd", None: "ukjent"}
+
+
+def target_status(row: pd.Series) -> str | None:
+    """ "mål: ≤ 15,0 innen 2026 (ikke nådd)" for a barometer row with a target, else None."""
+    if not isinstance(row.get("target"), Target):
+        return None
+    return f"{row['target_text']} ({TARGET_MET_TEXT[row['target_met']]})"
+
+
 def recent_trend(rows: pd.DataFrame, indicator: Indicator, last_year: int | None) -> TrendResult:
     """The trend test over the area's five single years up to ``last_year``, on their counts.
 

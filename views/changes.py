@@ -327,27 +327,38 @@ def new_years_text(changes: Changes, catalogue: dict[str, Indicator]) -> list[st
     ]
 
 
-def change_lines(changes: Changes, catalogue: dict[str, Indicator]) -> list[str]:
-    """The changes as short sentences, for a slide or speaker notes."""
-    lines = []
-    for row in changes.judgements.itertuples(index=False):
-        title = catalogue[row.indicator_id].short_title
-        lines.append(
-            f"{title}: {state_label(row.state_before).lower()} ({_when(row.period_before)}) → "
-            f"{state_label(row.state_after).lower()} ({_when(row.period_after)})"
-        )
-    for row in changes.targets.itertuples(index=False):
-        indicator = catalogue[row.indicator_id]
-        lines.append(
-            f"{indicator.short_title}: {target_text(row.target, indicator)}, {row.outcome} "
-            f"({_value(row.value_after, indicator)})"
-        )
-    for row in changes.movements.itertuples(index=False):
-        indicator = catalogue[row.indicator_id]
-        lines.append(
-            f"{indicator.short_title}: {_value(row.value_before, indicator)} → "
-            f"{_value(row.value_after, indicator)} ({percent_change(row.change)}, "
-            f"{MEANING_WORDS[row.meaning]})"
-        )
-    lines += [f"Nye år: {text}" for text in new_years_text(changes, catalogue)]
-    return lines
+JUDGEMENTS_HEADING = "Endret vurdering mot landet"
+TARGETS_HEADING = "Egne mål"
+MOVEMENTS_HEADING = "Største endringer"
+NEW_YEARS_HEADING = "Nye år"
+
+
+def change_groups(changes: Changes, catalogue: dict[str, Indicator]) -> list[tuple[str, list[str]]]:
+    """The changes as short sentences under their headings, for a slide or speaker notes;
+    a heading with nothing under it is left out."""
+    judgements = [
+        f"{catalogue[row.indicator_id].short_title}: {state_label(row.state_before).lower()} "
+        f"({_when(row.period_before)}) → {state_label(row.state_after).lower()} "
+        f"({_when(row.period_after)})"
+        for row in changes.judgements.itertuples(index=False)
+    ]
+    targets = [
+        f"{catalogue[row.indicator_id].short_title}: "
+        f"{target_text(row.target, catalogue[row.indicator_id])}, {row.outcome} "
+        f"({_value(row.value_after, catalogue[row.indicator_id])})"
+        for row in changes.targets.itertuples(index=False)
+    ]
+    movements = [
+        f"{catalogue[row.indicator_id].short_title}: "
+        f"{_value(row.value_before, catalogue[row.indicator_id])} → "
+        f"{_value(row.value_after, catalogue[row.indicator_id])} "
+        f"({percent_change(row.change)}, {MEANING_WORDS[row.meaning]})"
+        for row in changes.movements.itertuples(index=False)
+    ]
+    groups = [
+        (JUDGEMENTS_HEADING, judgements),
+        (TARGETS_HEADING, targets),
+        (MOVEMENTS_HEADING, movements),
+        (NEW_YEARS_HEADING, new_years_text(changes, catalogue)),
+    ]
+    return [(heading, lines) for heading, lines in groups if lines]
