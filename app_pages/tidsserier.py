@@ -77,6 +77,7 @@ if series.empty and (national is None or national.empty):
     )
 else:
     shown = pd.concat([series, national]) if national is not None else series
+    target = timeseries.chart_target(data.targets(), area, indicator, split_by)
     chart_block(
         cached_figure(
             charts.trend_figure,
@@ -85,9 +86,10 @@ else:
             national,
             split_by=split_by,
             standardised=standardised,
+            target=target,
         ),
         lambda: timeseries.trend_table(shown, indicator, pooled, standardised),
-        timeseries.caption(indicator, with_national, pooled, standardised),
+        timeseries.caption(indicator, with_national, pooled, standardised, target),
         key="trend",
         filename=f"tidsserie_{indicator.id}",
     )

@@ -3,6 +3,7 @@ the national value on the barometer and as a line on the time-series chart."""
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from pathlib import Path
@@ -300,3 +301,20 @@ def test_the_barometer_page_shows_the_target(demo_with_targets, monkeypatch) -> 
     assert "Landet og eget mål" in tables
     assert "mål: ≤ 15,0 innen 2026 (" in tables
     assert "mål: ≥ 60,0 % (" in tables
+
+
+def test_the_time_series_page_draws_the_target(demo_with_targets, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(DB_URL_VAR, demo_with_targets)
+    clear_streamlit_caches()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["omrade"] = "H04"
+    at.query_params["indikator"] = "utskrivningsklare_somatikk_dogn"
+    at.switch_page("app_pages/tidsserier.py")
+    at.run()
+    assert not at.exception, at.exception
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = [s for s in figure["layout"].get("shapes", []) if s.get("y0") == s.get("y1")]
+    assert [line["y0"] for line in lines] == [15.0]
+    assert "Mål: ≤ 15,0 innen 2026" in json.dumps(figure, ensure_ascii=False)
