@@ -14,7 +14,16 @@ from views.format import literal
 
 
 def show_indicator(indicator: Indicator, expanded: bool) -> None:
-    with st.expander(f"**{indicator.title}**", expanded=expanded):
+    """One definition in an expander whose content is drawn only when it is open: the
+    catalogue's 36 definitions with tables and links cost the browser a second on each load."""
+    with st.expander(
+        f"**{indicator.title}**",
+        expanded=expanded,
+        key=f"om_{indicator.id}",
+        on_change="rerun",
+    ) as box:
+        if not box.open:
+            return
         st.markdown(indicator.description)
         st.markdown(definition_table(indicator))
         links = st.columns(3)

@@ -81,15 +81,18 @@ def show_variation(view: SliceView, within: str | None) -> None:
     """Helseatlas' summary in words: highest against lowest, and whether the ranking holds."""
     report = variation_report(data, view.selection, within)
     st.markdown("\n".join(f"- {sentence}" for sentence in variation_sentences(report)))
-    with st.expander("Rangeringen av helsefellesskapene år for år"):
-        st.dataframe(rank_table(report), hide_index=True)
+    # The table is drawn only when opened: a data grid costs the browser time on every load.
+    with st.expander(
+        "Rangeringen av helsefellesskapene år for år", key="rangering_ar", on_change="rerun"
+    ) as years:
+        if years.open:
+            st.dataframe(rank_table(report), hide_index=True)
 
 
 def show_funnel(view: SliceView, key: str) -> None:
     """The funnel plot with a short reading guide; explains why when it does not apply."""
     frame, national, chosen = view.rows, view.national, view.selection
     indicator = chosen.indicator
-    st.subheader("Traktdiagram: hvilke forskjeller er større enn tilfeldig?")
     if not indicator.has_ci:
         empty_state(
             "Traktdiagram vises bare for andeler og rater. Denne indikatoren er et forhold "
@@ -99,11 +102,12 @@ def show_funnel(view: SliceView, key: str) -> None:
     if chosen.standardised:
         empty_state(
             "Traktdiagrammet vises for rå rater: grensene regnes fra teller og nevner, og det "
-            "kan ikke en aldersstandardisert rate. Velg «Rå rate» for å se det."
+            "kan ikke en aldersstandardisert rate. Velg «Rå rate» under «Flere valg» for å se det."
         )
         return
     st.markdown(
-        "Hvert punkt er et område: jo større nevner (flere personer), jo smalere trakt. "
+        "**Hvilke forskjeller er større enn tilfeldig?** Hvert punkt er et område: jo større "
+        "nevner (flere personer), jo smalere trakt. "
         "Punkter utenfor 95 %-grensene avviker trolig fra landet; utenfor 99,8 %-grensene "
         "er avviket nesten helt sikkert ikke tilfeldig."
     )
@@ -172,16 +176,26 @@ else:
         source = sources.source_of(indicator.id, year, data.slice_sources(), data.fallback_source())
         empty_state(sources.no_national_reason(source, f"for {chosen.period}"))
     scope = area_label(hf) if level == Level.KOMMUNE else "alle helsefellesskap"
-    chart_block(
-        cached_figure(
-            charts.ranked_bars_figure, rows, indicator, national, standardised=standardised
-        ),
-        lambda: ranking_table(rows, indicator, standardised),
-        f"{indicator.title}, {scope}, {chosen.period} ({unit_text(indicator, standardised)}). "
-        "Stiplet linje: hele landet. Streker: 95 % konfidensintervall.",
-        key=f"ranking_{level}",
-        filename=f"rangering_{indicator.id}_{chosen.period.replace('–', '-')}",
+    # One figure at a time, the other drawn only when its tab is chosen (in the URL as
+    # ?figur=…): a second chart cost the browser some 400 ms on every load.
+    ranking, funnel = st.tabs(
+        ["Rangering", "Traktdiagram"], key="figur", on_change="rerun", bind="query-params"
     )
+    if ranking.open:
+        with ranking:
+            chart_block(
+                cached_figure(
+                    charts.ranked_bars_figure, rows, indicator, national, standardised=standardised
+                ),
+                lambda: ranking_table(rows, indicator, standardised),
+                f"{indicator.title}, {scope}, {chosen.period} "
+                f"({unit_text(indicator, standardised)}). "
+                "Stiplet linje: hele landet. Streker: 95 % konfidensintervall.",
+                key=f"ranking_{level}",
+                filename=f"rangering_{indicator.id}_{chosen.period.replace('–', '-')}",
+            )
+    if funnel.open:
+        with funnel:
+            show_funnel(view, level)
     show_sources([(indicator.id, year)])
     show_variation(view, hf or None)
-    show_funnel(view, level)

@@ -111,11 +111,13 @@ else:
     note = timeseries.suppressed_note(series, indicator, pooled)
     if note:
         st.info(note, icon=":material/visibility_off:")
-    with st.expander("Om indikatoren"):
-        st.markdown(indicator.description)
-        st.page_link(
-            "app_pages/om_indikatorene.py",
-            label="Full definisjon og prikkeregler",
-            icon=":material/menu_book:",
-            query_params={"indikator": indicator.id},
-        )
+    # Drawn only when opened: every element on a page costs the browser time on each load.
+    with st.expander("Om indikatoren", key="om_indikatoren", on_change="rerun") as about:
+        if about.open:
+            st.markdown(indicator.description)
+            st.page_link(
+                "app_pages/om_indikatorene.py",
+                label="Full definisjon og prikkeregler",
+                icon=":material/menu_book:",
+                query_params={"indikator": indicator.id},
+            )

@@ -14,7 +14,8 @@ def test_defaults_rank_the_kommuner_of_a_helsefellesskap(app_test) -> None:
     assert not at.exception
     labels = [metric.label for metric in at.metric]
     assert "Variasjon" in labels
-    assert len(at.get("plotly_chart")) == 2  # ranked bars and the funnel
+    assert [tab.label for tab in at.tabs] == ["Rangering", "Traktdiagram"]
+    assert len(at.get("plotly_chart")) == 1  # the ranking; the funnel only in its tab
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,15 @@ def test_defaults_rank_the_kommuner_of_a_helsefellesskap(app_test) -> None:
 def test_links_open_without_error(app_test, params: dict[str, str]) -> None:
     at = app_test(PAGE, params)
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_the_funnel_tab_in_the_link_draws_the_funnel_instead(app_test) -> None:
+    at = app_test(PAGE, {"indikator": "kad_bruk", "rate": "raa", "figur": "Traktdiagram"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    assert any(c.value.startswith("Traktdiagram for ") for c in at.caption)
+    assert at.query_params["figur"] == "Traktdiagram"
 
 
 def test_the_link_holds_only_what_differs_from_the_defaults(app_test) -> None:
@@ -60,9 +69,9 @@ def test_a_default_the_link_named_stays_in_it(app_test) -> None:
 
 
 def test_funnel_is_explained_away_for_a_ratio(app_test) -> None:
-    at = app_test(PAGE, {"indikator": "fastlege_listelengde"})
+    at = app_test(PAGE, {"indikator": "fastlege_listelengde", "figur": "Traktdiagram"})
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("plotly_chart")
     assert any("Traktdiagram vises bare" in info.value for info in at.info)
 
 
@@ -71,7 +80,7 @@ def test_bad_link_values_give_a_notice(app_test) -> None:
     assert not at.exception
     notices = [info.value for info in at.info if "Lenken" in info.value]
     assert len(notices) == 3
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 1
 
 
 def texts(at) -> str:
@@ -102,8 +111,10 @@ def test_standardised_pooled_ranking_says_so_and_explains_the_funnel(app_test) -
     )
     assert re.search(r"Rangeringen er (ikke )?stabil de siste tre årene", texts(at))
     assert "aldersstandardisert verdi som laveste" in texts(at)
-    assert len(at.get("plotly_chart")) == 1  # the funnel needs crude counts
-    assert any("Velg «Rå rate»" in info.value for info in at.info)
     crude = app_test(PAGE, params | {"rate": "raa"})
-    assert len(crude.get("plotly_chart")) == 2
     assert "aldersstandardisert" not in texts(crude)
+    funnel = {"figur": "Traktdiagram"}
+    at = app_test(PAGE, params | funnel)
+    assert not at.get("plotly_chart")  # the funnel needs crude counts
+    assert any("Velg «Rå rate»" in info.value for info in at.info)
+    assert len(app_test(PAGE, params | funnel | {"rate": "raa"}).get("plotly_chart")) == 1

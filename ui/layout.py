@@ -168,7 +168,7 @@ def chart_block(
             alt=caption,
         )
     st.caption(caption)
-    st.toggle("Vis som tabell", key=f"table_{key}", help="Viser tallene bak figuren")
+    st.toggle("Vis som tabell", key=f"table_{key}")
     return result
 
 
