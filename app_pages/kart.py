@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geo.areas import Level
+from indicators.catalogue import Indicator
 from indicators.vocabulary import ALL
 from ui import data
-from ui import maps as app_maps
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
-from ui.maps import kommune_geometry
+from ui.maps import helsefellesskap_geometry, kommune_geometry
 from ui.selectors import (
+    COLLAPSED,
+    more_options,
     pick_age,
     pick_area,
     pick_indicator,
@@ -23,9 +26,11 @@ from ui.selectors import (
     pick_sex,
     pick_standardised,
     pick_year,
+    picker_row,
 )
 from ui.state import set_choice, url_select
 from views import maps, sources
+from views.classes import QUANTILES, SCHEME_HELP, SCHEMES
 from views.map_text import (
     LEVEL_WORDS,
     caption,
@@ -39,8 +44,8 @@ from views.selection import Selection, SliceView, slice_view
 
 MAP_KEY = "kart_map"
 INTRO = (
-    "Hvor ligger kommunene og helsefellesskapene i forhold til hverandre og til landet? "
-    "Det valgte helsefellesskapet får tykk kant, og kartet zoomer dit."
+    "Hvor ligger kommunene i forhold til hverandre og til landet? "
+    "Kartet zoomer til det valgte helsefellesskapet."
 )
 
 
@@ -51,23 +56,51 @@ def select_clicked_area() -> None:
         set_choice("omrade", code)
 
 
-def map_figure(view: SliceView, color_by: str) -> go.Figure:
+def classed_map_figure(
+    level: str,
+    slice_df: pd.DataFrame,
+    indicator: Indicator,
+    color_by: str,
+    national: float,
+    highlight: str | None,
+    standardised: bool,
+    scheme: str,
+) -> go.Figure:
+    """The map on the app's geometry (kommuner, or helsefellesskap), with the value classes of
+    ``scheme``."""
+    regions = helsefellesskap_geometry()[0]
+    areas = kommune_geometry()[0] if level == Level.KOMMUNE else regions
+    return maps.map_figure(
+        slice_df,
+        indicator,
+        color_by,
+        national,
+        highlight,
+        areas=areas,
+        regions=regions,
+        standardised=standardised,
+        scheme=scheme,
+    )
+
+
+def map_figure(view: SliceView, color_by: str, scheme: str) -> go.Figure:
     chosen = view.selection
-    highlight = highlighted_helsefellesskap(chosen.area)
     return cached_figure(
-        app_maps.map_figure,
+        classed_map_figure,
         chosen.level,
         view.rows,
         chosen.indicator,
         color_by,
         view.national,
-        highlight,
-        standardised=chosen.standardised,
+        highlighted_helsefellesskap(chosen.area),
+        chosen.standardised,
+        scheme,
     )
 
 
-def render_map(view: SliceView, color_by: str) -> None:
-    """The map, the count per judgement and the table, or why there is nothing to show."""
+def render_map(view: SliceView, color_by: str, scheme: str, note: str | None) -> None:
+    """The map, the count per judgement and the table, or why there is nothing to show;
+    ``note`` says why years are pooled, under the map so the map starts high."""
     chosen, rows = view.selection, view.rows
     if rows.empty:
         empty_state(why_empty(view))
@@ -92,35 +125,41 @@ def render_map(view: SliceView, color_by: str) -> None:
             "landet. Velg «Verdi» for å se tallene."
         )
     chart_block(
-        map_figure(view, color_by),
+        map_figure(view, color_by, scheme),
         lambda: maps.map_table(
-            rows, chosen.indicator, view.national, words.column, chosen.standardised
+            rows, chosen.indicator, view.national, words.column, chosen.standardised, scheme
         ),
-        caption(view, color_by, kommune_geometry()[1]),
+        caption(view, color_by, kommune_geometry()[1], scheme),
         key=MAP_KEY,
         filename=f"kart_{chosen.indicator.id}_{chosen.period.replace('–', '-')}",
         on_select=select_clicked_area,
     )
+    if note:
+        st.caption(note)
     if not no_national:
         status = maps.area_status(rows, chosen.indicator, view.national)
         st.markdown(maps.status_summary(status, words.plural))
     show_sources([(chosen.indicator.id, chosen.year)])
 
 
-def pick_view() -> tuple[str, str, list[DeltaGenerator]]:
-    """Colour mode and level as radio buttons, with two columns left for period and rate."""
-    left, right, *rest = st.columns([5, 4, 4, 5])
-    with left:
-        color_by = url_select(
-            "farge",
-            "Farge etter",
-            list(maps.COLOUR_MODES),
-            "value",
-            format_func=maps.COLOUR_MODES.get,
-            widget=st.radio,
-            horizontal=True,
-        )
-    with right:
+def pick_colouring() -> str:
+    """Colour by value or by comparison with the country, two buttons in the picker row."""
+    return url_select(
+        "farge",
+        "Farge etter",
+        list(maps.COLOUR_MODES),
+        "value",
+        format_func=maps.COLOUR_MODES.get,
+        widget=st.segmented_control,
+        required=True,
+        label_visibility=COLLAPSED,
+    )
+
+
+def pick_secondary(indicator: Indicator, color_by: str, more: DeltaGenerator) -> tuple:
+    """Level, sex, age and class scheme behind the 'Flere valg' button: (level, sex, age,
+    scheme). The scheme only matters when the map is coloured by value."""
+    with more:
         level = url_select(
             "niva",
             "Nivå",
@@ -130,22 +169,33 @@ def pick_view() -> tuple[str, str, list[DeltaGenerator]]:
             widget=st.radio,
             horizontal=True,
         )
-    return color_by, level, rest
+        sex = pick_sex(indicator)
+        age = pick_age(indicator)
+        scheme = url_select(
+            "klasser",
+            "Fargeklasser",
+            list(SCHEMES),
+            QUANTILES,
+            format_func=SCHEMES.get,
+            widget=st.radio,
+            horizontal=True,
+            help=SCHEME_HELP,
+            disabled=color_by == "comparison",
+        )
+    return level, sex, age, scheme
 
 
-def pick_map_view(
-    selection: Selection, period_column: DeltaGenerator, rate_column: DeltaGenerator
-) -> tuple[SliceView, str | None]:
+def pick_map_view(selection: Selection, more: DeltaGenerator) -> tuple[SliceView, str | None]:
     """The view to draw, and why it pools years when it does: the pooled period is the
     default where a single year leaves areas grey or untested (a link's choice wins)."""
     indicator = selection.indicator
-    with rate_column:
+    with more:
         standardised = pick_standardised(indicator) if selection.age_band == ALL else False
     single = slice_view(data, replace(selection, standardised=standardised))
     pooled_view = (
         slice_view(data, replace(single.selection, pooled=True)) if indicator.pooled_years else None
     )
-    with period_column:
+    with more:
         pooled = pick_pooled(indicator, default=prefer_pooled(single, pooled_view))
     if pooled and pooled_view is not None:
         return pooled_view, pooled_note(single, pooled_view)
@@ -156,25 +206,23 @@ def main() -> None:
     page_header("Kart", INTRO)
     with st.sidebar:
         area = pick_area()
-    columns = st.columns([3, 1, 1, 1])
-    with columns[0]:
-        indicator = pick_indicator()
-    with columns[1]:
-        year = pick_year(indicator)
-    with columns[2]:
-        sex = pick_sex(indicator)
-    with columns[3]:
-        age = pick_age(indicator)
-    color_by, level, (period_column, rate_column) = pick_view()
+    # One row of pickers, so the map starts high on the first screen; the rarer choices
+    # behind a button.
+    row = picker_row([4, 1.6, 2.6, 1.9])
+    with row[0]:
+        indicator = pick_indicator(label_visibility=COLLAPSED)
+    with row[1]:
+        year = pick_year(indicator, label_visibility=COLLAPSED)
+    with row[2]:
+        color_by = pick_colouring()
+    with row[3]:
+        more = more_options()
+    level, sex, age, scheme = pick_secondary(indicator, color_by, more)
     if year is None:
         empty_state(f"Det finnes ingen tall for «{indicator.title}» i datalageret ennå.")
         return
-    view, note = pick_map_view(
-        Selection(indicator, year, sex, age, level, area), period_column, rate_column
-    )
-    if note:
-        st.caption(note)
-    render_map(view, color_by)
+    view, note = pick_map_view(Selection(indicator, year, sex, age, level, area), more)
+    render_map(view, color_by, scheme, note)
 
 
 main()

@@ -1,4 +1,5 @@
-"""The map figure builders: offline trace types, one polygon per kommune, small payloads."""
+"""The map figure builders: offline trace types, one polygon per kommune, classed colours,
+small payloads."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 from data import queries
 from geo.areas import kommuner, load_areas
 from geo.boundaries import dissolve_to, prepare_kommune_boundaries, read_boundary_file
+from geo.geometry import feature_collection
 from geo.schematic import schematic_kommune_geojson
 from indicators.catalogue import get_indicator
 from views import maps
+from views.classes import NATURAL_BREAKS, PALETTE, classify
 from views.theme import JUDGEMENT_SYMBOLS, SUPPRESSED_COLOUR
 
 INDICATOR = get_indicator("habilitering_barn_kommunale_tjenester")  # many suppressed kommuner
@@ -53,8 +56,8 @@ def kommune_map(
     )
 
 
-def choropleths(fig: go.Figure) -> list[go.Choroplethmap]:
-    return [trace for trace in fig.data if trace.type == "choroplethmap"]
+def choropleths(fig: go.Figure) -> list[go.Choropleth]:
+    return [trace for trace in fig.data if trace.type == "choropleth"]
 
 
 def drawn_codes(fig: go.Figure) -> list[str]:
@@ -67,37 +70,103 @@ def test_every_kommune_is_drawn_once_offline(schematic, kommune_slice, national,
     codes = drawn_codes(fig)
     assert len(codes) == len(set(codes)) == 357
     assert set(codes) == set(kommuner()["code"])
-    assert {trace.type for trace in fig.data} == {"choroplethmap", "scattermap"}
-    assert fig.layout.map.style == "white-bg"
+    assert {trace.type for trace in fig.data} == {"choropleth", "scattergeo"}
+    # plotly.js fetches a world map from a CDN when the first trace names locations.
+    assert fig.data[0].type == "scattergeo" and fig.data[0].locations is None
+    assert fig.layout.geo.visible is False
     for trace in choropleths(fig):  # geometry is never sent twice
         assert sorted(item["id"] for item in trace.geojson["features"]) == sorted(trace.locations)
         assert list(trace.customdata) == list(trace.locations)
 
 
-def test_suppressed_kommuner_are_grey_with_their_reason(schematic, kommune_slice, national):
+def test_suppressed_and_missing_kommuner_are_grey_each_with_a_legend_entry(
+    schematic, kommune_slice, national
+):
     fig = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
-    hidden = next(trace for trace in fig.data if trace.name == maps.SUPPRESSED_LABEL)
-    no_value = kommune_slice["suppressed"] | kommune_slice["value"].isna()
-    assert kommune_slice["suppressed"].any()
-    assert set(hidden.locations) == set(kommune_slice.loc[no_value, "area_code"])
+    by_name = {trace.name.rsplit(" (", 1)[0]: trace for trace in choropleths(fig)}
+    hidden = by_name[maps.SUPPRESSED_LABEL]
+    suppressed = kommune_slice["suppressed"]
+    assert suppressed.any()
+    assert set(hidden.locations) == set(kommune_slice.loc[suppressed, "area_code"])
+    assert hidden.name == f"{maps.SUPPRESSED_LABEL} ({suppressed.sum()})"
     assert {colour for _, colour in hidden.colorscale} == {SUPPRESSED_COLOUR}
     assert hidden.showlegend
-    assert all("Skjult (prikket): " in text or "Ingen tall" in text for text in hidden.text)
+    assert all(text.split("<br>")[1].startswith("Skjult (prikket)") for text in hidden.text)
+    no_value = ~suppressed & kommune_slice["value"].isna()
+    if no_value.any():
+        assert set(by_name[maps.NO_VALUE].locations) == set(
+            kommune_slice.loc[no_value, "area_code"]
+        )
+
+
+def test_value_colours_are_the_classes_of_the_published_values(schematic, kommune_slice, national):
+    fig = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
+    classing = classify(
+        kommune_slice["value"].where(~kommune_slice["suppressed"]), INDICATOR.decimals
+    )
+    classed = choropleths(fig)[: len(classing.classes)]
+    assert len(classing.classes) == 5
+    assert [trace.name for trace in classed] == [
+        f"{item.label} ({item.count})" for item in classing.classes
+    ]
+    assert [trace.colorscale[0][1] for trace in classed] == list(PALETTE)
+    codes = kommune_slice["area_code"]
+    for order, trace in enumerate(classed):
+        assert set(trace.locations) == set(codes[classing.index == order])
+    assert fig.layout.legend.title.text == INDICATOR.unit
+
+
+def test_natural_breaks_change_the_classes(schematic, kommune_slice, national):
+    quantiles = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
+    regions = dissolve_to(schematic[0], maps.helsefellesskap_mapping())
+    natural = maps.map_figure(
+        kommune_slice,
+        INDICATOR,
+        "value",
+        national,
+        areas=schematic[0],
+        regions=regions,
+        scheme=NATURAL_BREAKS,
+    )
+    assert [t.name for t in choropleths(natural)] != [t.name for t in choropleths(quantiles)]
+    assert sorted(drawn_codes(natural)) == sorted(drawn_codes(quantiles))
+
+
+def test_rings_are_wound_as_d3_draws_them() -> None:
+    # An anticlockwise square (as RFC 7946 writes it) with a clockwise hole: d3-geo would
+    # fill the whole map but the square, so both are turned.
+    square = [[10.0, 60.0], [11.0, 60.0], [11.0, 61.0], [10.0, 61.0], [10.0, 60.0]]
+    hole = [[10.2, 60.2], [10.2, 60.8], [10.8, 60.8], [10.8, 60.2], [10.2, 60.2]]
+    collection = feature_collection(
+        [
+            {
+                "type": "Feature",
+                "id": "0301",
+                "properties": {},
+                "geometry": {"type": "Polygon", "coordinates": [square, hole]},
+            }
+        ]
+    )
+    outer, inner = maps._clockwise(collection)["features"][0]["geometry"]["coordinates"]
+    assert [list(point) for point in outer] == square[::-1]
+    assert [list(point) for point in inner] == hole[::-1]
 
 
 def test_comparison_legend_has_norwegian_labels_with_symbols(schematic, kommune_slice, national):
     fig = kommune_map(kommune_slice, INDICATOR, "comparison", national, geometry=schematic)
-    names = [trace.name for trace in choropleths(fig)]
+    names = [trace.name.rsplit(" (", 1)[0] for trace in choropleths(fig)]
     assert "▲ Bedre enn landet" in names
     assert "● Ingen sikker forskjell" in names
-    assert names[-1] == "Skjult (prikket)"
-    for name in names[:-1]:
+    assert "Skjult (prikket)" in names
+    judged = [name for name in names if name not in (maps.SUPPRESSED_LABEL, maps.NO_VALUE)]
+    for name in judged:
         assert name[0] in JUDGEMENT_SYMBOLS.values()
+    assert fig.layout.legend.title.text == ""
 
 
 def test_value_hover_has_value_interval_and_counts(schematic, kommune_slice, national):
     fig = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
-    shown = choropleths(fig)[0]
+    shown = next(trace for trace in choropleths(fig) if "0301" in trace.locations)
     oslo = shown.text[list(shown.locations).index("0301")]
     assert oslo.startswith("<b>Oslo</b>")
     assert " %" in oslo and "95 % KI:" in oslo and "Teller:" in oslo and "Nevner:" in oslo
@@ -111,11 +180,21 @@ def test_highlighted_helsefellesskap_gets_a_thick_border_and_the_zoom(
         kommune_slice, INDICATOR, "value", national, highlight="H04", geometry=schematic
     )
     assert len(chosen.data) == len(whole.data) + 1
-    assert chosen.data[-1].line.width > whole.data[-1].line.width
-    assert 3 < whole.layout.map.zoom < 4
-    assert 64 < whole.layout.map.center.lat < 66
-    assert chosen.layout.map.zoom > whole.layout.map.zoom + 1
-    assert 59 < chosen.layout.map.center.lat < 63
+    assert chosen.data[1].type == "scattergeo"
+    assert chosen.data[1].line.width > chosen.data[0].line.width
+    land, innlandet = whole.layout.geo, chosen.layout.geo
+    # All Norway: from the south coast (58° N) to the North Cape (71° N).
+    assert land.lataxis.range[0] < 58 and land.lataxis.range[1] > 71
+    assert 59 < innlandet.lataxis.range[0] < 60.5 and 62.5 < innlandet.lataxis.range[1] < 64
+    assert innlandet.projection.type == "conic equal area"
+    west, east = innlandet.lonaxis.range
+    assert innlandet.projection.rotation.lon == pytest.approx((west + east) / 2)
+
+
+def test_a_one_kommune_helsefellesskap_keeps_its_neighbours_in_view(schematic, kommune_slice):
+    oslo = kommune_map(kommune_slice, INDICATOR, "value", 8.0, highlight="H01", geometry=schematic)
+    south, north = oslo.layout.geo.lataxis.range
+    assert north - south >= maps.MIN_VIEW_LAT
 
 
 def test_helsefellesskap_map_draws_19_areas(schematic, demo_engine, national):
@@ -126,7 +205,6 @@ def test_helsefellesskap_map_draws_19_areas(schematic, demo_engine, national):
     )
     assert sorted(drawn_codes(fig)) == sorted(slice_df["area_code"])
     assert len(drawn_codes(fig)) == 19
-    assert fig.layout.map.zoom <= maps.MAX_ZOOM
 
 
 def test_schematic_map_payload_is_small(schematic, kommune_slice, national):
@@ -166,6 +244,7 @@ def test_table_and_summary_count_every_kommune(kommune_slice, national):
     assert list(table.columns) == [
         "Kommune",
         "Verdi (%)",
+        "Klasse",
         "95 % KI",
         "Teller",
         "Nevner",
@@ -176,6 +255,7 @@ def test_table_and_summary_count_every_kommune(kommune_slice, national):
     assert len(table) == 357
     hidden = table[table["Vurdering"] == maps.SUPPRESSED_LABEL]
     assert (hidden["Status"].str.startswith("Skjult: ") | (hidden["Status"] == "Ingen tall")).all()
+    assert (hidden["Klasse"] == "").all()
     status = maps.area_status(kommune_slice, INDICATOR, national)
     summary = maps.status_summary(status, "kommuner")
     assert summary.startswith("Av 357 kommuner: ")
@@ -185,3 +265,25 @@ def test_table_and_summary_count_every_kommune(kommune_slice, national):
 def test_without_national_value_nothing_is_judged(kommune_slice):
     status = maps.area_status(kommune_slice, INDICATOR, math.nan)
     assert set(status) == {"not_tested", maps.SUPPRESSED}
+
+
+def test_the_table_shows_each_kommune_in_the_class_the_map_colours_it(
+    schematic, kommune_slice, national
+):
+    for scheme in ("kvantiler", NATURAL_BREAKS):
+        regions = dissolve_to(schematic[0], maps.helsefellesskap_mapping())
+        fig = maps.map_figure(
+            kommune_slice,
+            INDICATOR,
+            "value",
+            national,
+            areas=schematic[0],
+            regions=regions,
+            scheme=scheme,
+        )
+        table = maps.map_table(kommune_slice, INDICATOR, national, "Kommune", scheme=scheme)
+        by_code = dict(zip(kommune_slice["area_code"], table["Klasse"], strict=True))
+        for trace in choropleths(fig):
+            label = trace.name.rsplit(" (", 1)[0]
+            expected = "" if label in (maps.SUPPRESSED_LABEL, maps.NO_VALUE) else label
+            assert {by_code[code] for code in trace.locations} == {expected}

@@ -12,6 +12,7 @@ from geo.schematic import SCHEMATIC_LABEL
 from indicators.catalogue import get_indicator
 from indicators.vocabulary import Sex
 from tests.test_views_charts import SHARE
+from views.classes import NATURAL_BREAKS
 from views.judgement import judged
 from views.map_text import (
     LEVEL_WORDS,
@@ -53,8 +54,25 @@ def test_why_empty_tells_no_data_from_not_at_this_level() -> None:
 def test_caption_by_value_on_the_schematic_map() -> None:
     assert caption(view(), "value", official=False) == (
         f"{SHARE.title}, 2023, kvinner, alle aldre. "
-        "Mørkere blå er høyere verdi. Landet: 12,5 %. Grå: skjult (prikket) eller mangler. "
+        "Fargene deler kommuner i klasser med omtrent like mange i hver (kvantiler); mørkere "
+        "er høyere verdi. Landet: 12,5 %. Grå: skjult (prikket) eller mangler. "
         f"{LEVEL_WORDS[Level.KOMMUNE].click_hint} {SCHEMATIC_LABEL}."
+    )
+
+
+def test_caption_names_natural_breaks_and_the_level() -> None:
+    text = caption(view(Level.HELSEFELLESSKAP), "value", official=True, scheme=NATURAL_BREAKS)
+    assert "Fargene deler helsefellesskap i klasser med grensene der verdiene skiller seg " in text
+    assert "(naturlige brudd); mørkere er høyere verdi. Landet: 12,5 %." in text
+
+
+def test_caption_without_a_national_value() -> None:
+    nothing = SliceView(view().selection, pd.DataFrame(), NATIONAL_ROW, math.nan)
+    assert "(kvantiler); mørkere er høyere verdi. Landstall mangler for dette året." in caption(
+        nothing, "value", official=True
+    )
+    assert "Landstall mangler for dette året, så ingen er vurdert mot landet." in caption(
+        nothing, "comparison", official=True
     )
 
 

@@ -9,11 +9,20 @@ from typing import NamedTuple
 
 from geo.areas import Level, helsefellesskap_of, load_areas
 from indicators.vocabulary import Judgement
+from views.classes import NATURAL_BREAKS, QUANTILES
 from views.format import with_unit
 from views.judgement import SUPPRESSED, area_status
 from views.labels import SEX_LABELS, STANDARDISED_WORD, age_label
 from views.maps import geometry_credit
 from views.selection import SliceView
+
+# How each class scheme is explained under the map.
+CLASS_WORDS = {
+    QUANTILES: "Fargene deler {plural} i klasser med omtrent like mange i hver (kvantiler); "
+    "mørkere er høyere verdi.",
+    NATURAL_BREAKS: "Fargene deler {plural} i klasser med grensene der verdiene skiller seg "
+    "mest (naturlige brudd); mørkere er høyere verdi.",
+}
 
 
 class LevelWords(NamedTuple):
@@ -69,9 +78,10 @@ def national_missing(view: SliceView) -> bool:
     return math.isnan(view.national) and bool(view.rows["value"].notna().any())
 
 
-def caption(view: SliceView, color_by: str, official: bool) -> str:
-    """What the map shows, what its colours mean, how to click it and whose borders it draws
-    (``official``: Kartverket's, otherwise the schematic map)."""
+def caption(view: SliceView, color_by: str, official: bool, scheme: str = QUANTILES) -> str:
+    """What the map shows, what its colours mean (the value classes of ``scheme``, or the
+    comparison), how to click it and whose borders it draws (``official``: Kartverket's,
+    otherwise the schematic map)."""
     chosen, national = view.selection, view.national
     indicator = chosen.indicator
     rate = f" ({STANDARDISED_WORD})" if chosen.standardised else ""
@@ -79,16 +89,21 @@ def caption(view: SliceView, color_by: str, official: bool) -> str:
         f"{indicator.title}{rate}, {chosen.period}, {SEX_LABELS[chosen.sex].lower()}, "
         f"{age_label(chosen.age_band).lower()}."
     )
-    if math.isnan(national):
-        colour = "Mørkere blå er høyere verdi. Landstall mangler for dette året."
+    plural = LEVEL_WORDS[chosen.level].plural
+    classes = CLASS_WORDS[scheme].format(plural=plural)
+    missing = math.isnan(national)
+    if color_by == "comparison" and missing:
+        colour = "Landstall mangler for dette året, så ingen er vurdert mot landet."
     elif color_by == "comparison":
         colour = (
             "Fargen viser om verdien er sikkert høyere eller lavere enn landet "
             f"({with_unit(national, indicator)}), vurdert med 95 % konfidensintervall."
         )
+    elif missing:
+        colour = f"{classes} Landstall mangler for dette året."
     else:
-        colour = f"Mørkere blå er høyere verdi. Landet: {with_unit(national, indicator)}."
-    if view.national_note and not math.isnan(national):
+        colour = f"{classes} Landet: {with_unit(national, indicator)}."
+    if view.national_note and not missing:
         colour += f" Landstallet er ikke fullstendig: {view.national_note}."
     return (
         f"{what} {colour} Grå: skjult (prikket) eller mangler. "
