@@ -184,13 +184,14 @@ def offered_formats(rows: int) -> list[str]:
 
 
 def show_downloads(filters: ExportFilter, rows: int) -> None:
-    """A download button per format that can hold every matching row, however many the
-    table shows; where a format cannot, the page says why instead."""
+    """The row count and a download button per format that can hold every matching row,
+    however many the table shows, on one line where they fit (whole labels, never cut);
+    where a format cannot, the page says why instead."""
     engine = data.engine()
-    offered = offered_formats(rows)
-    cols = st.columns(len(FORMATS))
-    for col, fmt in zip(cols, offered, strict=False):
-        col.download_button(
+    line = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    line.markdown(f"**{number(rows, 0)} rader** i utvalget.", width="content")
+    for fmt in offered_formats(rows):
+        line.download_button(
             f"Last ned {BUTTON_LABELS[fmt]}",
             data=partial(export_file, engine, filters, fmt),
             file_name=FILE_NAMES[fmt],
@@ -201,7 +202,6 @@ def show_downloads(filters: ExportFilter, rows: int) -> None:
             key=f"download_{fmt}",
             type="primary" if fmt == "zip" else "secondary",
             disabled=rows == 0,
-            width="stretch",
         )
     for fmt in FORMATS:
         problem = exporter.format_problem(fmt, rows)
@@ -226,7 +226,6 @@ page_header(
 )
 filters = pick_filters()
 rows = selection_rows(filters)
-st.markdown(f"**{number(rows, 0)} rader** i utvalget.")
 show_downloads(filters, rows)
 if rows == 0:
     empty_state("Ingen rader passer til utvalget. Fjern noen av valgene.")
