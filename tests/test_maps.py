@@ -154,7 +154,7 @@ def test_rings_are_wound_as_d3_draws_them() -> None:
 
 def test_comparison_legend_has_norwegian_labels_with_symbols(schematic, kommune_slice, national):
     fig = kommune_map(kommune_slice, INDICATOR, "comparison", national, geometry=schematic)
-    names = [trace.name.rsplit(" (", 1)[0] for trace in choropleths(fig)]
+    names = [trace.name for trace in choropleths(fig)]
     assert "▲ Bedre enn landet" in names
     assert "● Ingen sikker forskjell" in names
     assert "Skjult (prikket)" in names

@@ -184,8 +184,12 @@ def map_figure(
     if chosen["features"]:
         focus = _outline_trace(chosen, NATIONAL_COLOUR, 3.5 if big else 2.2)
         fig.add_trace(focus)
+    # Counts beside the classes; the judgements are counted under the map, for the areas the
+    # reader looks at.
+    counted = color_by != "comparison"
     for group, colour, name in _colour_groups(rows, slice_df, indicator, color_by, scheme):
-        fig.add_trace(_flat_trace(drawn, group, colour, f"{name} ({len(group)})"))
+        label = f"{name} ({len(group)})" if counted else name
+        fig.add_trace(_flat_trace(drawn, group, colour, label))
     base_layout(fig, height=BIG_MAP_HEIGHT if big else MAP_HEIGHT, big=big)
     fig.update_layout(
         geo={"visible": False, **_fit_view(focus.lon, focus.lat, widen=focus is not borders)},
