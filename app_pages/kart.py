@@ -156,7 +156,9 @@ def pick_colouring() -> str:
     )
 
 
-def pick_secondary(indicator: Indicator, color_by: str, more: DeltaGenerator) -> tuple:
+def pick_secondary(
+    indicator: Indicator, color_by: str, more: DeltaGenerator
+) -> tuple[str, str, str, str]:
     """Level, sex, age and class scheme behind the 'Flere valg' button: (level, sex, age,
     scheme). The scheme only matters when the map is coloured by value."""
     with more:
