@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -15,7 +14,7 @@ from indicators.catalogue import Indicator
 from indicators.vocabulary import ALL
 from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
-from ui.maps import helsefellesskap_geometry, kommune_geometry
+from ui.maps import kommune_geometry, map_figure
 from ui.selectors import (
     COLLAPSED,
     more_options,
@@ -56,45 +55,18 @@ def select_clicked_area() -> None:
         set_choice("omrade", code)
 
 
-def classed_map_figure(
-    level: str,
-    slice_df: pd.DataFrame,
-    indicator: Indicator,
-    color_by: str,
-    national: float,
-    highlight: str | None,
-    standardised: bool,
-    scheme: str,
-) -> go.Figure:
-    """The map on the app's geometry (kommuner, or helsefellesskap), with the value classes of
-    ``scheme``."""
-    regions = helsefellesskap_geometry()[0]
-    areas = kommune_geometry()[0] if level == Level.KOMMUNE else regions
-    return maps.map_figure(
-        slice_df,
-        indicator,
-        color_by,
-        national,
-        highlight,
-        areas=areas,
-        regions=regions,
-        standardised=standardised,
-        scheme=scheme,
-    )
-
-
-def map_figure(view: SliceView, color_by: str, scheme: str) -> go.Figure:
+def map_of(view: SliceView, color_by: str, scheme: str) -> go.Figure:
     chosen = view.selection
     return cached_figure(
-        classed_map_figure,
+        map_figure,
         chosen.level,
         view.rows,
         chosen.indicator,
         color_by,
         view.national,
         highlighted_helsefellesskap(chosen.area),
-        chosen.standardised,
-        scheme,
+        standardised=chosen.standardised,
+        scheme=scheme,
     )
 
 
@@ -125,7 +97,7 @@ def render_map(view: SliceView, color_by: str, scheme: str, note: str | None) ->
             "landet. Velg «Verdi» for å se tallene."
         )
     chart_block(
-        map_figure(view, color_by, scheme),
+        map_of(view, color_by, scheme),
         lambda: maps.map_table(
             rows, chosen.indicator, view.national, words.column, chosen.standardised, scheme
         ),

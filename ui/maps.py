@@ -17,6 +17,7 @@ from indicators.catalogue import Indicator
 from ui import data
 from ui.data import per_store_version
 from views import maps
+from views.classes import QUANTILES
 from views.maps import MapGeometry
 
 
@@ -48,9 +49,10 @@ def map_figure(
     highlight: str | None = None,
     big: bool = False,
     standardised: bool = False,
+    scheme: str = QUANTILES,
 ) -> go.Figure:
     """The map of kommuner or of helsefellesskap on the app's geometry, with the
-    helsefellesskap borders on top."""
+    helsefellesskap borders on top and the values in the classes of ``scheme``."""
     regions = helsefellesskap_geometry()[0]
     areas = kommune_geometry()[0] if level == Level.KOMMUNE else regions
     return maps.map_figure(
@@ -63,4 +65,5 @@ def map_figure(
         areas=areas,
         regions=regions,
         standardised=standardised,
+        scheme=scheme,
     )

@@ -29,7 +29,6 @@ SUPPRESSED_COLOUR = "#EDEDED"
 NATIONAL_COLOUR = "#222222"
 HF_COLOUR = "#6F6F6F"
 AREA_COLOURS = ["#1A5FB4", "#E66100", "#5E3C99", "#2D7D46", "#A51D2D", "#986A44", "#0E7C86"]
-VALUE_SCALE = "Blues"
 FONT_FAMILY = "Source Sans, Source Sans Pro, Arial, sans-serif"
 # Plotly's number separators: decimal comma and a space for thousands, as in Norwegian.
 SEPARATORS = ", "

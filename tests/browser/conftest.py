@@ -28,9 +28,9 @@ PAGES = {
     "pasientgrupper": "Pasientgrupper",
     "data_og_eksport": "Data og eksport",
     "om_indikatorene": "Om indikatorene",
-    "presentasjon": "Presentasjonsmodus",
     "oversikt": "Oversikt",
     "to_indikatorer": "To indikatorer",
+    "presentasjon": "Presentasjonsmodus",  # last: it hides the navigation a walk clicks through
 }
 
 
