@@ -238,32 +238,38 @@ def _when(period: object) -> str:
     return display_period(str(period)) if isinstance(period, str) else str(period)
 
 
+def _judged(rows: pd.DataFrame, side: str, catalogue: dict[str, Indicator]) -> list[str]:
+    """Each judgement of one ``side`` ("before" or "after") with its period and value."""
+    return [
+        f"{state_label(s)} ({_when(p)}: {_value(v, catalogue[i])})"
+        for i, s, p, v in zip(
+            rows["indicator_id"],
+            rows[f"state_{side}"],
+            rows[f"period_{side}"],
+            rows[f"value_{side}"],
+            strict=True,
+        )
+    ]
+
+
+def _valued(rows: pd.DataFrame, side: str, catalogue: dict[str, Indicator]) -> list[str]:
+    """Each value of one ``side`` ("before" or "after") with its period."""
+    return [
+        f"{_value(v, catalogue[i])} ({_when(p)})"
+        for i, v, p in zip(
+            rows["indicator_id"], rows[f"value_{side}"], rows[f"period_{side}"], strict=True
+        )
+    ]
+
+
 def judgement_table(changes: Changes, catalogue: dict[str, Indicator]) -> pd.DataFrame:
     """The changed judgements as a reader sees them."""
     rows = changes.judgements
     return pd.DataFrame(
         {
             "Indikator": [catalogue[i].short_title for i in rows["indicator_id"]],
-            "Før": [
-                f"{state_label(s)} ({_when(p)}: {_value(v, catalogue[i])})"
-                for i, s, p, v in zip(
-                    rows["indicator_id"],
-                    rows["state_before"],
-                    rows["period_before"],
-                    rows["value_before"],
-                    strict=True,
-                )
-            ],
-            "Nå": [
-                f"{state_label(s)} ({_when(p)}: {_value(v, catalogue[i])})"
-                for i, s, p, v in zip(
-                    rows["indicator_id"],
-                    rows["state_after"],
-                    rows["period_after"],
-                    rows["value_after"],
-                    strict=True,
-                )
-            ],
+            "Før": _judged(rows, "before", catalogue),
+            "Nå": _judged(rows, "after", catalogue),
         }
     )
 
@@ -279,18 +285,8 @@ def movement_table(changes: Changes, catalogue: dict[str, Indicator]) -> pd.Data
     return pd.DataFrame(
         {
             "Indikator": [catalogue[i].short_title for i in rows["indicator_id"]],
-            "Før": [
-                f"{_value(v, catalogue[i])} ({_when(p)})"
-                for i, v, p in zip(
-                    rows["indicator_id"], rows["value_before"], rows["period_before"], strict=True
-                )
-            ],
-            "Nå": [
-                f"{_value(v, catalogue[i])} ({_when(p)})"
-                for i, v, p in zip(
-                    rows["indicator_id"], rows["value_after"], rows["period_after"], strict=True
-                )
-            ],
+            "Før": _valued(rows, "before", catalogue),
+            "Nå": _valued(rows, "after", catalogue),
             "Endring": [
                 f"{percent_change(c)} ({MEANING_WORDS[m]})"
                 for c, m in zip(rows["change"], rows["meaning"], strict=True)
