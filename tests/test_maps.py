@@ -17,7 +17,7 @@ from geo.geometry import feature_collection
 from geo.schematic import schematic_kommune_geojson
 from indicators.catalogue import get_indicator
 from views import maps
-from views.classes import NATURAL_BREAKS, PALETTE, classify
+from views.classes import NATURAL_BREAKS, PALETTE, QUANTILES, classify
 from views.theme import JUDGEMENT_SYMBOLS, SUPPRESSED_COLOUR
 
 INDICATOR = get_indicator("habilitering_barn_kommunale_tjenester")  # many suppressed kommuner
@@ -48,11 +48,19 @@ def kommune_map(
     highlight: str | None = None,
     *,
     geometry: tuple[dict, bool],
+    scheme: str = QUANTILES,
 ) -> go.Figure:
     """The kommune map with helsefellesskap borders dissolved from the same geometry."""
     regions = dissolve_to(geometry[0], maps.helsefellesskap_mapping())
     return maps.map_figure(
-        slice_df, indicator, color_by, national, highlight, areas=geometry[0], regions=regions
+        slice_df,
+        indicator,
+        color_by,
+        national,
+        highlight,
+        areas=geometry[0],
+        regions=regions,
+        scheme=scheme,
     )
 
 
@@ -118,15 +126,8 @@ def test_value_colours_are_the_classes_of_the_published_values(schematic, kommun
 
 def test_natural_breaks_change_the_classes(schematic, kommune_slice, national):
     quantiles = kommune_map(kommune_slice, INDICATOR, "value", national, geometry=schematic)
-    regions = dissolve_to(schematic[0], maps.helsefellesskap_mapping())
-    natural = maps.map_figure(
-        kommune_slice,
-        INDICATOR,
-        "value",
-        national,
-        areas=schematic[0],
-        regions=regions,
-        scheme=NATURAL_BREAKS,
+    natural = kommune_map(
+        kommune_slice, INDICATOR, "value", national, geometry=schematic, scheme=NATURAL_BREAKS
     )
     assert [t.name for t in choropleths(natural)] != [t.name for t in choropleths(quantiles)]
     assert sorted(drawn_codes(natural)) == sorted(drawn_codes(quantiles))
@@ -271,15 +272,8 @@ def test_the_table_shows_each_kommune_in_the_class_the_map_colours_it(
     schematic, kommune_slice, national
 ):
     for scheme in ("kvantiler", NATURAL_BREAKS):
-        regions = dissolve_to(schematic[0], maps.helsefellesskap_mapping())
-        fig = maps.map_figure(
-            kommune_slice,
-            INDICATOR,
-            "value",
-            national,
-            areas=schematic[0],
-            regions=regions,
-            scheme=scheme,
+        fig = kommune_map(
+            kommune_slice, INDICATOR, "value", national, geometry=schematic, scheme=scheme
         )
         table = maps.map_table(kommune_slice, INDICATOR, national, "Kommune", scheme=scheme)
         by_code = dict(zip(kommune_slice["area_code"], table["Klasse"], strict=True))
