@@ -9,24 +9,21 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from geo.areas import NATIONAL_CODE, Level
+from geo.areas import NATIONAL_CODE
 from indicators.catalogue import load_catalogue
 from ui import data
 from ui.barometer import pick_barometer_period
 from ui.data import per_store_version
 from ui.layout import page_header, show_sources
 from ui.selectors import (
-    COLLAPSED,
     CRUDE,
-    DEFAULT_AREA,
-    ICONS,
     more_options,
+    pick_helsefellesskap,
     pick_standardised,
     picker_row,
 )
-from ui.state import url_select
 from views import overview_grid as grid
-from views.labels import area_label, area_options
+from views.labels import area_label
 
 INTRO = (
     "Alle indikatorene for kommunene i ett helsefellesskap, farget etter sammenligningen med "
@@ -90,15 +87,7 @@ catalogue = load_catalogue()
 page_header("Oversikt", INTRO)
 pickers = picker_row([3, 1])
 with pickers[0]:
-    hf = url_select(
-        "hf",
-        "Helsefellesskap",
-        area_options((Level.HELSEFELLESSKAP,)),
-        DEFAULT_AREA,
-        format_func=area_label,
-        label_visibility=COLLAPSED,
-        icon=ICONS["omrade"],
-    )
+    hf = pick_helsefellesskap()
 with pickers[1], more_options("Periode og rate"):
     standardised = pick_standardised(
         next(i for i in catalogue.values() if i.standardised), label="Rate der alder betyr mye"

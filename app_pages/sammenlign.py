@@ -13,10 +13,9 @@ from ui import data
 from ui.layout import cached_figure, chart_block, empty_state, page_header, show_sources
 from ui.selectors import (
     COLLAPSED,
-    DEFAULT_AREA,
-    ICONS,
     more_options,
     pick_age,
+    pick_helsefellesskap,
     pick_indicator,
     pick_pooled,
     pick_sex,
@@ -35,7 +34,7 @@ from views.comparison import (
     variation_sentences,
 )
 from views.format import number, with_unit
-from views.labels import STANDARDISED_WORD, area_label, area_options, unit_text
+from views.labels import STANDARDISED_WORD, area_label, unit_text
 from views.map_text import national_missing
 from views.selection import Selection, SliceView, slice_view
 
@@ -144,15 +143,7 @@ second = iter(picker_row([3, 1, 1] if level == Level.KOMMUNE else [1, 1, 3]))
 hf = ""
 if level == Level.KOMMUNE:
     with next(second):
-        hf = url_select(
-            "hf",
-            "Helsefellesskap",
-            area_options((Level.HELSEFELLESSKAP,)),
-            DEFAULT_AREA,
-            format_func=area_label,
-            label_visibility=COLLAPSED,
-            icon=ICONS["omrade"],
-        )
+        hf = pick_helsefellesskap()
 with next(second):
     year = pick_year(indicator, label_visibility=COLLAPSED)
 with next(second), more_options():

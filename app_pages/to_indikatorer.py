@@ -15,11 +15,11 @@ from ui.data import per_store_version
 from ui.layout import chart_block, empty_state, page_header, show_sources
 from ui.selectors import (
     COLLAPSED,
-    DEFAULT_AREA,
     ICONS,
     POOLED,
     SINGLE_YEAR,
     more_options,
+    pick_helsefellesskap,
     pick_indicator,
     pick_standardised,
     picker_row,
@@ -27,7 +27,7 @@ from ui.selectors import (
 from ui.state import url_select
 from views import scatter
 from views.barometer import pooled_lengths
-from views.labels import area_label, area_options, indicator_label
+from views.labels import indicator_label
 
 INTRO = (
     "Henger to indikatorer sammen? Hvert punkt er en kommune eller et helsefellesskap; "
@@ -67,15 +67,7 @@ with axes[1]:
 years = sorted(set(data.years_for(x.id)) & set(data.years_for(y.id)), reverse=True)
 choices = picker_row([3, 1.3, 1.6, 1.6])
 with choices[0]:
-    hf = url_select(
-        "hf",
-        "Uthev helsefellesskap",
-        area_options((Level.HELSEFELLESSKAP,)),
-        DEFAULT_AREA,
-        format_func=area_label,
-        label_visibility=COLLAPSED,
-        icon=ICONS["omrade"],
-    )
+    hf = pick_helsefellesskap("Uthev helsefellesskap")
 with choices[1]:
     year = (
         url_select("ar", "År", years, years[0], label_visibility=COLLAPSED, icon=ICONS["ar"])

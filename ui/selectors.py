@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from geo.areas import Level
 from indicators.catalogue import Indicator, load_catalogue
 from indicators.vocabulary import ALL, Sex
 from ui import data
@@ -68,6 +69,20 @@ def pick_area(
         default,
         format_func=area_label,
         **_compact("omrade", widget_args),
+    )
+
+
+def pick_helsefellesskap(label: str = "Helsefellesskap") -> str:
+    """A helsefellesskap in a compact row, kept in the URL as ``hf``: the pages that show
+    all its kommuner at once (overview grid, comparison, scatter)."""
+    return url_select(
+        "hf",
+        label,
+        area_options((Level.HELSEFELLESSKAP,)),
+        DEFAULT_AREA,
+        format_func=area_label,
+        label_visibility=COLLAPSED,
+        icon=ICONS["omrade"],
     )
 
 
