@@ -10,12 +10,10 @@ import sys
 from bench import imports, pages, payload, pg_base_url, report, store_queries
 from bench.scale import SCALES, build
 
-PARTS = ("store", "import", "pages", "payload")
-
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--only", nargs="+", choices=report.PARTS, default=list(report.PARTS))
     parser.add_argument("--scale", nargs="+", choices=SCALES, default=["demo", "national"])
     parser.add_argument("--repeat", type=int, default=50, help="timed runs per store query")
     parser.add_argument("--import-rows", type=int, default=1_000_000)

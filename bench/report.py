@@ -23,6 +23,7 @@ PAGE_TARGET_RATIO = 1.5
 MAP_UPDATE_TARGET_MS = 1000
 PAYLOAD_TARGET_BYTES = 1_500_000
 SESSION_TARGET_MB = 60
+PARTS = ("store", "import", "pages", "payload")  # what a run may measure
 
 
 def machine() -> dict:
@@ -99,13 +100,30 @@ def targets(results: dict) -> list[dict]:
 
 
 def save(results: dict) -> str:
-    """A timestamped file, and latest.json (the one committed)."""
+    """A timestamped file of this run, and latest.json (the one committed): the newest
+    measurement of every part, so a run of some parts does not lose the others."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(results, indent=1, ensure_ascii=False)
     stamped = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    stamped.write_text(text)
-    (RESULTS / "latest.json").write_text(text)
+    stamped.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    latest = RESULTS / "latest.json"
+    earlier = json.loads(latest.read_text()) if latest.exists() else {}
+    latest.write_text(json.dumps(merged(earlier, results), indent=1, ensure_ascii=False))
     return str(stamped)
+
+
+def merged(earlier: dict, results: dict) -> dict:
+    """``earlier`` with the parts (and built scales) that ``results`` measured replaced;
+    ``runs`` says on which machine, commit and date each part was measured."""
+    runs = earlier.get("runs") or {part: earlier["machine"] for part in PARTS if part in earlier}
+    combined = {**earlier, "machine": results["machine"], "options": results["options"]}
+    combined["build"] = {**earlier.get("build", {}), **results.get("build", {})}
+    for part in PARTS:
+        if results.get(part):
+            combined[part] = results[part]
+            runs[part] = results["machine"]
+    combined["runs"] = runs
+    combined["targets"] = targets(combined)
+    return combined
 
 
 def _ms(entry: dict, key: str = "p95_ms") -> str:

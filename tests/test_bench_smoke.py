@@ -74,3 +74,29 @@ def test_bench_rebuilds_postgresql_stores_in_one_process(work: Path, pg_url: str
         with admin.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA IF EXISTS samhandling_bench_tiny CASCADE")
         admin.dispose()
+
+
+def test_a_run_of_some_parts_keeps_the_others_in_latest() -> None:
+    old_machine = {"commit": "aaa", "date": "2026-11-22"}
+    new_machine = {"commit": "bbb", "date": "2026-12-03"}
+    earlier = {
+        "machine": old_machine,
+        "options": {"only": ["store", "import", "pages"]},
+        "build": {"national": {"rows": 10}, "demo": {"rows": 1}},
+        "store": {"demo": {}},
+        "import": {"sqlite": {"rows_per_s": 50_000}},
+        "pages": {"pages": {"Kart": {"warm_vs_floor": 3.0}}},
+    }
+    results = {
+        "machine": new_machine,
+        "options": {"only": ["pages"]},
+        "build": {"demo": {"rows": 2}},
+        "pages": {"pages": {"Kart": {"warm_vs_floor": 1.4}}},
+    }
+    latest = report.merged(earlier, results)
+    assert latest["import"] == earlier["import"] and latest["store"] == earlier["store"]
+    assert latest["pages"] == results["pages"]
+    assert latest["build"] == {"national": {"rows": 10}, "demo": {"rows": 2}}
+    assert latest["runs"] == {"store": old_machine, "import": old_machine, "pages": new_machine}
+    checks = {check["target"]: check["met"] for check in latest["targets"]}
+    assert checks == {"import sqlite rows/s": False, "page Kart warm / floor": True}
