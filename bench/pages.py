@@ -1,13 +1,15 @@
 """Page timings in headless Chromium against `streamlit run app.py` on the demo store, beside
-a bare one-chart page (the floor) and the same chart in a bare multipage app opened at a
-page's path (what navigation and a deep link cost), plus server memory with 1 and 10
-browser sessions.
+a bare one-chart page (the floor), the same chart in a bare multipage app opened at a
+page's path (what navigation and a deep link cost) and each page's own Streamlit elements
+with that one chart (the widget floor, widget_floor.py: what the widgets cost by
+themselves), plus server memory with 1 and 10 browser sessions.
 
 A page that shows no chart within 30 s is reported as such: pages are still being built.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bench import BENCH_DIR, REPO, WORK
 from bench.timing import ratio, stats
+from bench.widget_floor import FLOOR_WIDGETS_VAR, write_trees
 from tests.browser.app_server import CHART, CHROMIUM_ARGS, MAIN_CONTENT, page_path, streamlit_server
 
 PAGES = (
@@ -130,6 +133,20 @@ def memory_per_session(browser: Browser, url: str, process: psutil.Process) -> d
     }
 
 
+def _widget_floor_timings(
+    browser: Browser, demo_sqlite_url: str, timed: list[tuple[str, str, str, str]], warm_runs: int
+) -> dict[str, dict]:
+    """Each view's time on the floor with the page's own elements (widget_floor.py)."""
+    trees = write_trees(demo_sqlite_url, timed, WORK / "page_widgets.json")
+    os.environ[FLOOR_WIDGETS_VAR] = str(trees)
+    app = BENCH_DIR / "floor_widgets_app.py"
+    with streamlit_server(app, demo_sqlite_url, WORK) as (url, _):
+        return {
+            name: _page_timings(browser, f"{url}/{page_path(page)}{query}", warm_runs, selector)
+            for name, page, query, selector in timed
+        }
+
+
 def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dict:
     """Floor first, then memory, every page of the app and the map update."""
     executable = shutil.which("chromium")
@@ -153,17 +170,23 @@ def run(demo_sqlite_url: str, warm_runs: int, progress: Callable = print) -> dic
         with streamlit_server(REPO / "app.py", demo_sqlite_url, WORK) as (url, process):
             results["memory"] = memory_per_session(browser, url, psutil.Process(process.pid))
         progress(f"  minne: {results['memory']}")
+        timed = [(name, name, "", MAIN_CONTENT[name]) for name in PAGES] + list(VIEWS)
+        widget_floors = _widget_floor_timings(browser, demo_sqlite_url, timed, warm_runs)
+        progress(f"  gulv med sidenes elementer: {widget_floors}")
         with streamlit_server(REPO / "app.py", demo_sqlite_url, WORK) as (url, _):
-            timed = [(name, name, "", MAIN_CONTENT[name]) for name in PAGES] + list(VIEWS)
             for name, page, query, selector in timed:
                 timing = _page_timings(
                     browser, f"{url}/{page_path(page)}{query}", warm_runs, selector
                 )
+                timing["widget_floor"] = widget_floors[name]
                 if "warm" in timing:
-                    timing["warm_vs_floor"] = ratio(timing["warm"]["p50_ms"], floor)
-                    timing["warm_vs_multipage_floor"] = ratio(
-                        timing["warm"]["p50_ms"], multipage_floor
-                    )
+                    warm = timing["warm"]["p50_ms"]
+                    timing["warm_vs_floor"] = ratio(warm, floor)
+                    timing["warm_vs_multipage_floor"] = ratio(warm, multipage_floor)
+                    widget_floor = widget_floors[name].get("warm", {}).get("p50_ms")
+                    if widget_floor:
+                        timing["warm_vs_widget_floor"] = ratio(warm, widget_floor)
+                        timing["widget_floor_vs_floor"] = ratio(widget_floor, floor)
                 results["pages"][name] = timing
                 progress(f"  side {name}: {timing}")
             results["map_update"] = map_update(browser, url, changes=3)

@@ -167,6 +167,8 @@ def table(results: dict) -> str:
                 f"page {name}: cold {timing['cold_ms']:.0f} ms, warm p50 "
                 f"{timing['warm']['p50_ms']:.0f} ms, vs floor {timing.get('warm_vs_floor', '–')}"
                 f", vs multipage floor {timing.get('warm_vs_multipage_floor', '–')}"
+                f", vs its widget floor {timing.get('warm_vs_widget_floor', '–')}"
+                f" (widget floor vs floor {timing.get('widget_floor_vs_floor', '–')})"
             )
     lines += ["", "targets:"]
     for check in results.get("targets", []):
