@@ -97,7 +97,7 @@ def ensure_store_has_data() -> bool:
     from data.default_store import build_default_store
 
     with st.status(
-        "Første oppstart: lager demodata og laster inn åpne data (om lag ett minutt) …"
+        "Første oppstart: lager demodata og laster inn åpne data (noen minutter) …"
     ) as status:
         build_default_store(data.engine(), progress=status.write)
         status.update(label="Dataene er klare.", state="complete")
