@@ -92,8 +92,11 @@ def page_widgets(db_url: str, page: str, query: str = "") -> dict:
     return {"main": _tree(at.main), "sidebar": _tree(at.sidebar)}
 
 
-def write_trees(db_url: str, views: list[tuple[str, str, str]], path: Path) -> Path:
-    """Every timed view's trees in one file, keyed by the URL path and query it is opened at."""
-    trees = {page_path(page) + query: page_widgets(db_url, page, query) for _, page, query in views}
+def write_trees(db_url: str, views: list[tuple[str, str, str, str]], path: Path) -> Path:
+    """Every timed view's (name, page, query, main content) trees in one file, keyed by the
+    URL path and query it is opened at."""
+    trees = {
+        page_path(page) + query: page_widgets(db_url, page, query) for _, page, query, _ in views
+    }
     path.write_text(json.dumps(trees, ensure_ascii=False))
     return path
