@@ -37,6 +37,16 @@ PAGES = (
 # Views behind a query parameter, timed like pages: (label, page, query, main content).
 VIEWS = (("barometer_spinediagram", "barometer", "?visning=spinediagram", CHART),)
 FAILED = '[data-testid="stException"]'
+# "shown" or "failed" once the first element matching the selector is visible (a box of
+# some size, not hidden), as Playwright's "visible" means; else false.
+SHOWN_JS = f"""selector => {{
+  const element = [...document.querySelectorAll(selector)].find(e => {{
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+  }});
+  if (!element) return false;
+  return element.matches('{FAILED}') ? 'failed' : 'shown';
+}}"""
 TIMEOUT_MS = 30_000
 # What identifies the drawn figure: it changes when the map is redrawn with new values.
 FIGURE_SIGNATURE = """() => {
@@ -51,15 +61,19 @@ class NoChart(RuntimeError):
 
 
 def time_to_chart(page: Page, url: str, selector: str = CHART) -> float:
-    """Milliseconds from navigation to the page's main content being visible."""
+    """Milliseconds from navigation to the page's main content being visible, checked on
+    every animation frame: Playwright's own wait_for_selector retries at growing intervals
+    (up to 500 ms), which made its timings jump in steps of half a second."""
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
     try:
-        found = page.wait_for_selector(f"{selector}, {FAILED}", state="visible", timeout=TIMEOUT_MS)
+        found = page.wait_for_function(
+            SHOWN_JS, arg=f"{selector}, {FAILED}", polling="raf", timeout=TIMEOUT_MS
+        )
     except PlaywrightError as exc:
         raise NoChart(f"ingen graf innen {TIMEOUT_MS // 1000} s") from exc
     elapsed = (time.perf_counter() - started) * 1000
-    if found.evaluate(f"e => e.matches('{FAILED}')"):
+    if found.json_value() == "failed":
         raise NoChart("siden viste en feilmelding")
     return elapsed
 
