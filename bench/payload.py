@@ -9,7 +9,8 @@ import plotly.io as pio
 
 from bench import REPO
 from data import queries, store
-from geo.areas import kommuner, load_areas
+from geo import shipped
+from geo.areas import Level, kommuner, load_areas
 from geo.boundaries import dissolve_to, prepare_kommune_boundaries, read_boundary_file
 from geo.schematic import schematic_kommune_geojson
 from indicators.catalogue import load_catalogue
@@ -21,9 +22,13 @@ YEAR = 2024
 
 
 def run(sqlite_url: str, official_file: Path = OFFICIAL) -> dict:
-    """Figure JSON bytes (what st.plotly_chart ships) for the schematic and official maps."""
+    """Figure JSON bytes (what st.plotly_chart ships) for the schematic map, the shipped
+    Kartverket boundaries and a user's file loaded from ../shared/geo."""
     slice_df = queries.map_slice(store.get_engine(sqlite_url), INDICATOR, YEAR)
-    geometries = {"schematic": schematic_kommune_geojson(load_areas())}
+    geometries = {
+        "schematic": schematic_kommune_geojson(load_areas()),
+        "shipped": shipped.load(Level.KOMMUNE),  # what a fresh clone draws
+    }
     indicator = load_catalogue()[INDICATOR]
     results: dict = {}
     if official_file.exists():
