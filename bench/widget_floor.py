@@ -81,12 +81,19 @@ def page_widgets(db_url: str, page: str, query: str = "") -> dict:
 
     from tests.browser.app_server import REPO
 
-    os.environ[DB_URL_VAR] = db_url
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
-    for key, value in parse_qsl(query.lstrip("?")):
-        at.query_params[key] = value
-    at.switch_page(f"app_pages/{page}.py")
-    at.run()
+    earlier = os.environ.get(DB_URL_VAR)
+    os.environ[DB_URL_VAR] = db_url  # AppTest runs the app in this process
+    try:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+        for key, value in parse_qsl(query.lstrip("?")):
+            at.query_params[key] = value
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    finally:
+        if earlier is None:
+            os.environ.pop(DB_URL_VAR)
+        else:
+            os.environ[DB_URL_VAR] = earlier
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].message}")
     return {"main": _tree(at.main), "sidebar": _tree(at.sidebar)}

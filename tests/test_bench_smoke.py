@@ -6,12 +6,14 @@ timings, since CI machines are shared.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 
-from bench import imports, payload, report, scale, store_queries
+from bench import imports, payload, report, scale, store_queries, widget_floor
+from data.settings import DB_URL_VAR
 
 
 @pytest.fixture
@@ -100,3 +102,18 @@ def test_a_run_of_some_parts_keeps_the_others_in_latest() -> None:
     assert latest["runs"] == {"store": old_machine, "import": old_machine, "pages": new_machine}
     checks = {check["target"]: check["met"] for check in latest["targets"]}
     assert checks == {"import sqlite rows/s": False, "page Kart warm / floor": True}
+
+
+def test_the_widget_floor_reads_a_pages_own_elements(demo_db_url: str) -> None:
+    before = os.environ.get(DB_URL_VAR)
+    tree = widget_floor.page_widgets(demo_db_url, "kart", "?klasser=naturlige")
+
+    def kinds(node: dict) -> list[tuple[str, str]]:
+        own = [(node["kind"], node.get("label", ""))]
+        return own + [item for child in node.get("children", []) for item in kinds(child)]
+
+    main, sidebar = kinds(tree["main"]), kinds(tree["sidebar"])
+    assert ("plotly_chart", "") in main and ("selectbox", "Indikator") in main
+    assert ("popover", "Flere valg") in main and ("radio", "Fargeklasser") in main
+    assert ("selectbox", "Område") in sidebar
+    assert os.environ.get(DB_URL_VAR) == before  # the app's store setting is put back
