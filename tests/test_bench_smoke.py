@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from bench import imports, payload, report, scale, store_queries, widget_floor
 from data.settings import DB_URL_VAR
+from tests.conftest import REPO
 
 
 @pytest.fixture
@@ -117,3 +118,18 @@ def test_the_widget_floor_reads_a_pages_own_elements(demo_db_url: str) -> None:
     assert ("popover", "Flere valg") in main and ("radio", "Fargeklasser") in main
     assert ("selectbox", "Område") in sidebar
     assert os.environ.get(DB_URL_VAR) == before  # the app's store setting is put back
+
+
+def test_the_widget_floor_app_replays_the_elements(
+    demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    views = [("kart", "kart", "", ""), ("tidsserier", "tidsserier", "", "")]
+    trees = widget_floor.write_trees(demo_db_url, views, tmp_path / "trees.json")
+    monkeypatch.setenv(widget_floor.FLOOR_WIDGETS_VAR, str(trees))
+    at = AppTest.from_file(str(REPO / "bench" / "floor_widgets_app.py"), default_timeout=60)
+    at.run()  # no barometer at the root: the first page, Kart, opens
+    assert not at.exception, at.exception
+    assert sorted(box.label for box in at.selectbox) == ["Indikator", "Kjønn", "Område", "År"]
+    assert len(at.get("plotly_chart")) == 1
