@@ -9,19 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from bench.floor_chart import floor_figure
 from bench.widget_floor import FLOOR_WIDGETS_VAR
 
 TREES: dict = json.loads(Path(os.environ[FLOOR_WIDGETS_VAR]).read_text())
 HEADINGS = {"title": st.title, "header": st.header, "subheader": st.subheader}
 ALERTS = {"warning": st.warning, "info": st.info, "error": st.error, "success": st.success}
-
-
-def chart() -> go.Figure:
-    years = list(range(2015, 2025))
-    return go.Figure(go.Scatter(x=years, y=[v * 1.1 for v in range(len(years))]))
 
 
 def replay(items: list[dict], keys: Iterator[int]) -> None:
@@ -59,8 +54,8 @@ def replay(items: list[dict], keys: Iterator[int]) -> None:
         elif kind == "markdown":
             st.markdown(item["text"], unsafe_allow_html=item.get("allow_html", False))
         elif kind == "plotly_chart":
-            st.plotly_chart(chart(), key=key)
-        elif kind in ("dataframe", "arrow_data_frame"):
+            st.plotly_chart(floor_figure(), key=key)
+        elif kind == "dataframe":
             st.dataframe(pd.DataFrame({"a": [1.0]}), key=key)
         elif kind == "html":
             table = item.get("table_class")
@@ -82,6 +77,8 @@ def replay(items: list[dict], keys: Iterator[int]) -> None:
             st.button(label, key=key)
         elif kind == "download_button":
             st.download_button(label, b"", key=key)
+        elif kind == "page_link":
+            st.markdown(f"[{label}](#)")  # a link of the same size; the floor has no such page
         elif kind == "divider":
             st.divider()
         else:
