@@ -18,18 +18,18 @@ from urllib.parse import parse_qsl
 from streamlit.proto.Block_pb2 import Block
 
 from data.settings import DB_URL_VAR
-from tests.browser.app_server import page_path
+from tests.browser.app_server import REPO, page_path
 
 FLOOR_WIDGETS_VAR = "SAMHANDLING_BENCH_WIDGETS"  # where floor_widgets_app.py reads the trees
 # Elements whose text is the page's own wording: replayed as they are (they are small).
 TEXTS = ("markdown", "caption", "title", "header", "subheader", "warning", "info", "error")
-TEXTS += ("success", "alert")
+TEXTS += ("success",)
 HORIZONTAL = Block.FlexContainer.Direction.HORIZONTAL
 CONTAINERS = ("flex_container", "column", "popover", "expander", "tab_container", "tab")
 
 
 def _element(node) -> dict:
-    """One element as plain data: its kind, label, number of options, text or shape."""
+    """One element as plain data: its kind, label, number of options and text."""
     proto = node.proto
     item: dict = {"kind": node.type}
     for field in ("label", "allow_html"):
@@ -78,8 +78,6 @@ def _tree(node) -> dict:
 def page_widgets(db_url: str, page: str, query: str = "") -> dict:
     """The element trees of the main area and the sidebar of one page, as AppTest sees it."""
     from streamlit.testing.v1 import AppTest
-
-    from tests.browser.app_server import REPO
 
     earlier = os.environ.get(DB_URL_VAR)
     os.environ[DB_URL_VAR] = db_url  # AppTest runs the app in this process
