@@ -9,7 +9,6 @@ A page that shows no chart within 30 s is reported as such: pages are still bein
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -152,9 +151,9 @@ def _widget_floor_timings(
 ) -> dict[str, dict]:
     """Each view's time on the floor with the page's own elements (widget_floor.py)."""
     trees = write_trees(demo_sqlite_url, timed, WORK / "page_widgets.json")
-    os.environ[FLOOR_WIDGETS_VAR] = str(trees)
     app = BENCH_DIR / "floor_widgets_app.py"
-    with streamlit_server(app, demo_sqlite_url, WORK) as (url, _):
+    env = {FLOOR_WIDGETS_VAR: str(trees)}
+    with streamlit_server(app, demo_sqlite_url, WORK, env) as (url, _):
         return {
             name: _page_timings(browser, f"{url}/{page_path(page)}{query}", warm_runs, selector)
             for name, page, query, selector in timed

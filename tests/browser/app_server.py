@@ -60,12 +60,13 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    script: Path, db_url: str, log_dir: Path
+    script: Path, db_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A fresh `streamlit run` on a free port against ``db_url``; yields its URL and process,
-    and stops it. Its output goes to a log file in ``log_dir``, kept for when a test fails."""
+    """A fresh `streamlit run` on a free port against ``db_url`` (and ``extra_env``); yields
+    its URL and process, and stops it. Its output goes to a log file in ``log_dir``, kept for
+    when a test fails."""
     port = free_port()
-    env = {**os.environ, DB_URL_VAR: db_url}
+    env = {**os.environ, **(extra_env or {}), DB_URL_VAR: db_url}
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"streamlit_{script.stem}_{port}.log"
     with log_path.open("w") as log:
