@@ -13,10 +13,12 @@ then built one indicator at a time, once to compare with the store and once to w
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -720,13 +722,19 @@ def _spill_cubes(
     """The published rows one indicator at a time (its slices depend on nothing else), each
     written to ``folder``: the disclosure control makes computing them the slow part of an
     import, so the plan and the write share them, and memory holds one at a time."""
-    spilled: SpilledCubes = []
-    for indicator_id, cells in clean.groupby("indicator_id", sort=True, observed=True):
+    groups = list(clean.groupby("indicator_id", sort=True, observed=True))
+
+    def spill(position: int) -> tuple[str, Path]:
+        indicator_id, cells = groups[position]
         texts = cells.astype({column: str for column in _key_types()}).reset_index(drop=True)
-        path = folder / f"{len(spilled)}.parquet"
+        path = folder / f"{position}.parquet"
         _publishable(texts, distribute_splits).to_parquet(path, index=False)
-        spilled.append((str(indicator_id), path))
-    return spilled
+        return str(indicator_id), path
+
+    # Two indicators at a time: one indicator's largest table often keeps a core busy on
+    # its own while the other core would wait (the LPs release the GIL).
+    with ThreadPoolExecutor(len(os.sched_getaffinity(0))) as pool:
+        return list(pool.map(spill, range(len(groups))))
 
 
 def _cubes(spilled: SpilledCubes) -> Iterator[tuple[str, pd.DataFrame]]:

@@ -21,15 +21,17 @@ until it does:
 2. An audit per table (an indicator-year, or the years and pooled periods that period
    identities link): LPs push the cells not yet shown protected up or down at
    random; every solution is a table the attacker cannot rule out, and a cell that two such
-   tables set far enough apart is protected. A cell still open gets an LP of its own.
+   tables set far enough apart is protected. A cell still open gets LPs of its own, up and
+   then, if that was not enough, down. All of them run on one HiGHS model of the whole
+   table that each solve hot-starts from the last (``_Attacker``).
 3. A repair per cell that LP leaves narrow: the LP for the cheapest two tables that agree
    with everything published except a few more cells and set the cell ``required`` apart.
    Those cells are suppressed too, and the two tables prove the cell protected.
 
 Hiding a cell only widens every interval, so steps 2 and 3 repeat until every suppressed
 cell is shown protected; that ends, since suppressing a whole table protects it.
-The LPs of one cell run on its neighbourhood, with every other cell kept at its count: a
-smaller problem whose solutions still fit the whole table.
+A repair runs on the cell's neighbourhood first, with every other cell kept at its count:
+a smaller problem whose solutions still fit the whole table.
 
 The tables are independent, so they are protected side by side, one thread per core:
 HiGHS releases the GIL while it solves, which is where the time goes. Each table has its
@@ -42,6 +44,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -58,12 +61,9 @@ AUDIT_GAIN = 2
 # The neighbourhood of a cell: identities of at most this many members, followed this many
 # steps from the cell (a cycle through two helsefellesskap and two fylker takes three).
 NEIGHBOURHOOD_SIZE = 50
-ENDS_HOPS = 4
 REPAIR_HOPS = 3
-# Audit LPs over more cells than this are presolved: over a whole indicator with pooled
-# periods (a few thousand suppressed cells) they then take a tenth of the time. The repair
-# LPs, with their one inequality, are slower presolved, whatever their size.
-PRESOLVE_ABOVE = 1000
+# HiGHS's simplex_strategy values for dual and primal simplex.
+SIMPLEX_DUAL, SIMPLEX_PRIMAL = 1, 4
 # A fixed seed: the same input always gives the same pattern, so a re-import changes nothing.
 SEED = 2024
 # The column of a cell's period: "2022-2024" for a pooled cell (whose year is 2024), the
@@ -401,36 +401,96 @@ def local_rule(tables: Tables, hidden: np.ndarray) -> np.ndarray:
         hidden[cell[chosen]] = True
 
 
+class _Attacker:
+    """The attacker's LP over one table, kept in HiGHS between solves.
+
+    Every cell is a column: a published one fixed at its count, a suppressed one free
+    between 0 and its upper bound, so hiding a cell is a change of two bounds rather than
+    a new model. After the first solve every solve is primal simplex from the last one's
+    basis, which a new objective leaves feasible: a few iterations instead of a solve from
+    scratch, and over the whole table rather than a cell's neighbourhood. That is why this
+    is highspy and not ``scipy.optimize.linprog``, which starts every LP afresh.
+    """
+
+    def __init__(self, matrix: sp.csr_matrix, count: np.ndarray, upper: np.ndarray) -> None:
+        self._count, self._upper = count, np.where(np.isinf(upper), highspy.kHighsInf, upper)
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        self._highs.setOptionValue("presolve", "off")
+        columns = matrix.tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = columns.shape[1], columns.shape[0]
+        lp.col_cost_ = np.zeros(lp.num_col_)
+        lp.col_lower_, lp.col_upper_ = count.copy(), count.copy()
+        lp.row_lower_ = lp.row_upper_ = matrix @ count
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = columns.indptr
+        lp.a_matrix_.index_ = columns.indices
+        lp.a_matrix_.value_ = columns.data
+        self._highs.passModel(lp)
+
+    def hide(self, cells: np.ndarray) -> None:
+        """Free ``cells`` between 0 and their upper bound."""
+        self._bound(cells, np.zeros(len(cells)), self._upper[cells])
+
+    def table(
+        self, cost: np.ndarray, cells: np.ndarray, low: np.ndarray, high: np.ndarray
+    ) -> np.ndarray:
+        """The table lowest in ``cost`` that fits everything published, with ``cells`` kept
+        between ``low`` and ``high`` for this solve only."""
+        self._highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        free_low, free_high = np.zeros(len(cells)), self._upper[cells]
+        self._bound(cells, low, np.minimum(high, free_high))
+        self._run()
+        point = np.array(self._highs.getSolution().col_value)
+        self._bound(cells, free_low, free_high)
+        return point
+
+    def _bound(self, cells: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
+        if len(cells):
+            self._highs.changeColsBounds(len(cells), np.asarray(cells, dtype=np.int32), low, high)
+
+    def _run(self) -> None:
+        self._highs.run()
+        if self._highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # A hot start can stall on a degenerate basis; from scratch it solves.
+            self._highs.clearSolver()
+            self._highs.setOptionValue("simplex_strategy", SIMPLEX_DUAL)
+            self._highs.run()
+        status = self._highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"an LP of the disclosure audit failed: {status}")
+        # The first solve finds a basis (dual simplex is quickest from none); the rest change
+        # only the objective and a few bounds, which primal simplex takes in stride.
+        self._highs.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL)
+
+
 def _audit(
-    a_eq: sp.csr_matrix,
+    attacker: _Attacker,
     count: np.ndarray,
-    upper: np.ndarray,
     required: np.ndarray,
+    on: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
     rng: np.random.Generator,
 ) -> None:
-    """Widen ``low`` and ``high`` (of the suppressed cells) with tables the attacker cannot
-    rule out, found by LPs that push each cell not yet wide enough up or down at random,
-    no further than its required width so that no cell's push crowds out the others'."""
-    b_eq = a_eq @ count
+    """Widen ``low`` and ``high`` with tables the attacker cannot rule out, found by LPs
+    that push each suppressed cell not yet wide enough up or down at random, no further
+    than its required width so that no cell's push crowds out the others'."""
     for _ in range(AUDIT_ROUNDS):
-        todo = ~wide_enough(low, high, required)
-        if not todo.any():
+        todo = np.flatnonzero(on & ~wide_enough(low, high, required))
+        if not todo.size:
             return
-        sign = rng.choice([-1.0, 1.0], len(count)) * rng.uniform(0.1, 1.0, len(count))
-        box_low = np.where(todo, np.maximum(0.0, count - required), 0.0)
-        box_high = np.where(todo, np.minimum(upper, count + required), upper)
-        point = _solve(
-            np.where(todo, -sign, 0.0),
-            a_eq,
-            b_eq,
-            np.column_stack([box_low, box_high]),
-            presolve=len(count) > PRESOLVE_ABOVE,
+        sign = rng.choice([-1.0, 1.0], len(todo)) * rng.uniform(0.1, 1.0, len(todo))
+        cost = np.zeros(len(count))
+        cost[todo] = -sign
+        point = attacker.table(
+            cost, todo, np.maximum(0.0, count[todo] - required[todo]), count[todo] + required[todo]
         )
         np.minimum(low, point, out=low)
         np.maximum(high, point, out=high)
-        if todo.sum() - (~wide_enough(low, high, required)).sum() < AUDIT_GAIN:
+        left = np.count_nonzero(on & ~wide_enough(low, high, required))
+        if todo.size - left < AUDIT_GAIN:
             return
 
 
@@ -466,28 +526,18 @@ def _repair(
     return rise_up - fall_up, rise_down - fall_down
 
 
-def _ends(
-    a_eq: sp.csr_matrix, count: np.ndarray, upper: np.ndarray, required: np.ndarray, target: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two tables the attacker cannot rule out with ``target`` as far apart as it gets: one
-    LP over two copies of the suppressed cells. The target stays within its required width
-    of ``count``, which keeps the LP bounded and still tells whether the cell is wide enough.
-    """
-    n = len(count)
-    box_low, box_high = np.zeros(n), upper.copy()
-    box_low[target] = max(0.0, count[target] - required[target])
-    box_high[target] = min(upper[target], count[target] + required[target])
-    objective = np.zeros(2 * n)
-    objective[[target, n + target]] = [-1.0, 1.0]
-    box = np.column_stack([box_low, box_high])
-    both = _solve(
-        objective,
-        sp.block_diag([a_eq, a_eq]),
-        np.tile(a_eq @ count, 2),
-        np.vstack([box, box]),
-        presolve=n > PRESOLVE_ABOVE,
+def _extreme(
+    attacker: _Attacker, count: np.ndarray, required: np.ndarray, target: int, direction: float
+) -> np.ndarray:
+    """A table the attacker cannot rule out with ``target`` as high (``direction`` 1) or as
+    low (-1) as it gets. The target stays within its required width of ``count``, which
+    keeps the LP bounded and still tells whether the cell is wide enough."""
+    cost = np.zeros(len(count))
+    cost[target] = -direction
+    at = np.array([target])
+    return attacker.table(
+        cost, at, np.maximum(0.0, count[at] - required[at]), count[at] + required[at]
     )
-    return both[:n], both[n:]
 
 
 def _solve(
@@ -496,10 +546,9 @@ def _solve(
     b_eq: np.ndarray,
     bounds: np.ndarray,
     inequality: tuple[np.ndarray, list[float]] | None = None,
-    presolve: bool = False,
 ) -> np.ndarray | None:
-    """An optimal point, or None when there is none. Presolve is off unless asked for: these
-    LPs are mostly small and many, and it took more time than it saved."""
+    """An optimal point, or None when there is none. Presolve is off: these LPs are mostly
+    small and many, and it took more time than it saved."""
     a_ub, b_ub = inequality if inequality is not None else (None, None)
     result = linprog(
         objective,
@@ -509,7 +558,7 @@ def _solve(
         b_eq=b_eq,
         bounds=bounds,
         method="highs",
-        options={"presolve": presolve},
+        options={"presolve": False},
     )
     if result.status == 2:
         return None
@@ -544,9 +593,9 @@ def _protect_table(
     tables: Tables, identities: sp.csc_matrix, cells: np.ndarray, hidden: np.ndarray
 ) -> None:
     """Audit and repair one table (``cells``: its positions) until it protects; extends
-    ``hidden`` in place. A cell the audit leaves open gets an LP of its own over its
-    neighbourhood; a repair tries the neighbourhood first and the whole table only when
-    no pair of tables fits within it."""
+    ``hidden`` in place. A cell the audit leaves open gets LPs of its own; a repair tries
+    the cell's neighbourhood first and the whole table only when no pair of tables fits
+    within it."""
     rng = np.random.default_rng(SEED)
     matrix = identities[:, cells].tocsr()
     matrix = matrix[np.flatnonzero(np.diff(matrix.indptr) > 0)]
@@ -556,6 +605,8 @@ def _protect_table(
     required = tables.required[cells]
     on = hidden[cells]
     low, high = count.copy(), count.copy()
+    attacker = _Attacker(matrix, count, upper)
+    attacker.hide(np.flatnonzero(on))
 
     def widen(points: list[np.ndarray], where: np.ndarray) -> None:
         for point in points:
@@ -566,31 +617,17 @@ def _protect_table(
         return bool(wide_enough(low[target], high[target], required[target]))
 
     while True:
-        secret = np.flatnonzero(on)
-        a_eq = _constraints(matrix, secret)
-        sub_low, sub_high = low[secret], high[secret]
-        _audit(a_eq, count[secret], upper[secret], required[secret], sub_low, sub_high, rng)
-        low[secret], high[secret] = sub_low, sub_high
-        todo = secret[~wide_enough(sub_low, sub_high, required[secret])]
+        _audit(attacker, count, required, on, low, high, rng)
+        todo = np.flatnonzero(on & ~wide_enough(low, high, required))
         if not todo.size:
             break
         for target in todo:
             if covered(target):
                 continue
-            if not np.array_equal(secret, np.flatnonzero(on)):
-                secret = np.flatnonzero(on)
-                a_eq = _constraints(matrix, secret)
-            position = int(np.searchsorted(secret, target))
-            near = _neighbourhood(a_eq, a_eq.tocsc(), position, ENDS_HOPS)
-            part = secret[near]
-            ends = _ends(
-                _constraints(a_eq, near),
-                count[part],
-                upper[part],
-                required[part],
-                int(np.searchsorted(near, position)),
-            )
-            widen(list(ends), part)
+            # Upwards first: a small count has less room below than the width it needs.
+            for direction in (1.0, -1.0):
+                if not covered(target):
+                    widen([_extreme(attacker, count, required, target, direction)], everything)
             width = required[target]
             while not covered(target):
                 # Each published cell costs the same: the fewer hidden the better.
@@ -610,7 +647,9 @@ def _protect_table(
                 if changes is None:
                     raise RuntimeError("no suppression pattern protects this cell")
                 moved = (np.abs(changes[0]) > TOLERANCE) | (np.abs(changes[1]) > TOLERANCE)
-                on[region[moved]] = True
+                newly = region[moved & ~on[region]]
+                on[newly] = True
+                attacker.hide(newly)
                 widen([count[region] + change for change in changes], region)
                 # A fractional pair of tables can fall short once rounded: ask for one more.
                 width += 1
