@@ -21,17 +21,18 @@ until it does:
 2. An audit per table (an indicator-year, or the years and pooled periods that period
    identities link): LPs push the cells not yet shown protected up or down at
    random; every solution is a table the attacker cannot rule out, and a cell that two such
-   tables set far enough apart is protected. A cell still open gets LPs of its own, up and
-   then, if that was not enough, down. All of them run on one HiGHS model of the whole
-   table that each solve hot-starts from the last (``_Attacker``).
+   tables set far enough apart is protected. A cell still open gets LPs of its own: in a
+   table at least half hidden, up and then, if that was not enough, down, on one HiGHS
+   model of the whole table that each solve hot-starts from the last (``_Attacker``);
+   otherwise one LP over its neighbourhood.
 3. A repair per cell that LP leaves narrow: the LP for the cheapest two tables that agree
    with everything published except a few more cells and set the cell ``required`` apart.
    Those cells are suppressed too, and the two tables prove the cell protected.
 
 Hiding a cell only widens every interval, so steps 2 and 3 repeat until every suppressed
 cell is shown protected; that ends, since suppressing a whole table protects it.
-A repair runs on the cell's neighbourhood first, with every other cell kept at its count:
-a smaller problem whose solutions still fit the whole table.
+The LPs over a cell's neighbourhood keep every other cell at its count: a smaller problem
+whose solutions still fit the whole table.
 
 The tables are independent, so they are protected side by side, one thread per core:
 HiGHS releases the GIL while it solves, which is where the time goes. Each table has its
@@ -61,7 +62,19 @@ AUDIT_GAIN = 2
 # The neighbourhood of a cell: identities of at most this many members, followed this many
 # steps from the cell (a cycle through two helsefellesskap and two fylker takes three).
 NEIGHBOURHOOD_SIZE = 50
+ENDS_HOPS = 4
 REPAIR_HOPS = 3
+# Audit LPs over more cells than this are presolved: over a whole indicator with pooled
+# periods (a few thousand suppressed cells) they then take a tenth of the time. The repair
+# LPs, with their one inequality, are slower presolved, whatever their size.
+PRESOLVE_ABOVE = 1000
+# A table at least this much hidden gets its open cells' LPs on one hot-started model of the
+# whole table (_Attacker); below it, each gets a fresh LP over its neighbourhood. With most
+# cells hidden a neighbourhood is most of the table, and the hot start wins (the import
+# bench's largest table, 70 % hidden: 66 s instead of 140); with few hidden the
+# neighbourhood is small and the whole table's model, mostly fixed cells, is slow to pivot
+# (a table 35 % hidden: 50 s instead of 43).
+WHOLE_TABLE_SHARE = 0.5
 # HiGHS's simplex_strategy values for dual and primal simplex.
 SIMPLEX_DUAL, SIMPLEX_PRIMAL = 1, 4
 # A fixed seed: the same input always gives the same pattern, so a re-import changes nothing.
@@ -402,18 +415,20 @@ def local_rule(tables: Tables, hidden: np.ndarray) -> np.ndarray:
 
 
 class _Attacker:
-    """The attacker's LP over one table, kept in HiGHS between solves.
+    """The attacker's LP over one table, kept in HiGHS between solves, for the LPs of the
+    cells the audit leaves open.
 
     Every cell is a column: a published one fixed at its count, a suppressed one free
-    between 0 and its upper bound, so hiding a cell is a change of two bounds rather than
-    a new model. After the first solve every solve is primal simplex from the last one's
-    basis, which a new objective leaves feasible: a few iterations instead of a solve from
-    scratch, and over the whole table rather than a cell's neighbourhood. That is why this
-    is highspy and not ``scipy.optimize.linprog``, which starts every LP afresh.
+    between 0 and its upper bound, so a cell a repair hides is a change of two bounds and
+    the next cell's LPs see it. After the first solve every solve is primal simplex from the
+    last one's basis, which a new objective leaves feasible: a few hundred iterations
+    instead of a solve from scratch, over the whole table rather than a cell's
+    neighbourhood. That is why this is highspy and not ``scipy.optimize.linprog``, which
+    starts every LP afresh.
     """
 
     def __init__(self, matrix: sp.csr_matrix, count: np.ndarray, upper: np.ndarray) -> None:
-        self._count, self._upper = count, np.where(np.isinf(upper), highspy.kHighsInf, upper)
+        self._upper = np.where(np.isinf(upper), highspy.kHighsInf, upper)
         self._highs = highspy.Highs()
         self._highs.setOptionValue("output_flag", False)
         self._highs.setOptionValue("presolve", "off")
@@ -466,31 +481,35 @@ class _Attacker:
 
 
 def _audit(
-    attacker: _Attacker,
+    a_eq: sp.csr_matrix,
     count: np.ndarray,
+    upper: np.ndarray,
     required: np.ndarray,
-    on: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
     rng: np.random.Generator,
 ) -> None:
-    """Widen ``low`` and ``high`` with tables the attacker cannot rule out, found by LPs
-    that push each suppressed cell not yet wide enough up or down at random, no further
-    than its required width so that no cell's push crowds out the others'."""
+    """Widen ``low`` and ``high`` (of the suppressed cells) with tables the attacker cannot
+    rule out, found by LPs that push each cell not yet wide enough up or down at random,
+    no further than its required width so that no cell's push crowds out the others'."""
+    b_eq = a_eq @ count
     for _ in range(AUDIT_ROUNDS):
-        todo = np.flatnonzero(on & ~wide_enough(low, high, required))
-        if not todo.size:
+        todo = ~wide_enough(low, high, required)
+        if not todo.any():
             return
-        sign = rng.choice([-1.0, 1.0], len(todo)) * rng.uniform(0.1, 1.0, len(todo))
-        cost = np.zeros(len(count))
-        cost[todo] = -sign
-        point = attacker.table(
-            cost, todo, np.maximum(0.0, count[todo] - required[todo]), count[todo] + required[todo]
+        sign = rng.choice([-1.0, 1.0], len(count)) * rng.uniform(0.1, 1.0, len(count))
+        box_low = np.where(todo, np.maximum(0.0, count - required), 0.0)
+        box_high = np.where(todo, np.minimum(upper, count + required), upper)
+        point = _solve(
+            np.where(todo, -sign, 0.0),
+            a_eq,
+            b_eq,
+            np.column_stack([box_low, box_high]),
+            presolve=len(count) > PRESOLVE_ABOVE,
         )
         np.minimum(low, point, out=low)
         np.maximum(high, point, out=high)
-        left = np.count_nonzero(on & ~wide_enough(low, high, required))
-        if todo.size - left < AUDIT_GAIN:
+        if todo.sum() - (~wide_enough(low, high, required)).sum() < AUDIT_GAIN:
             return
 
 
@@ -540,15 +559,40 @@ def _extreme(
     )
 
 
+def _ends(
+    a_eq: sp.csr_matrix, count: np.ndarray, upper: np.ndarray, required: np.ndarray, target: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two tables the attacker cannot rule out with ``target`` as far apart as it gets: one
+    LP over two copies of the suppressed cells. The target stays within its required width
+    of ``count``, which keeps the LP bounded and still tells whether the cell is wide enough.
+    """
+    n = len(count)
+    box_low, box_high = np.zeros(n), upper.copy()
+    box_low[target] = max(0.0, count[target] - required[target])
+    box_high[target] = min(upper[target], count[target] + required[target])
+    objective = np.zeros(2 * n)
+    objective[[target, n + target]] = [-1.0, 1.0]
+    box = np.column_stack([box_low, box_high])
+    both = _solve(
+        objective,
+        sp.block_diag([a_eq, a_eq]),
+        np.tile(a_eq @ count, 2),
+        np.vstack([box, box]),
+        presolve=n > PRESOLVE_ABOVE,
+    )
+    return both[:n], both[n:]
+
+
 def _solve(
     objective: np.ndarray,
     a_eq: sp.spmatrix,
     b_eq: np.ndarray,
     bounds: np.ndarray,
     inequality: tuple[np.ndarray, list[float]] | None = None,
+    presolve: bool = False,
 ) -> np.ndarray | None:
-    """An optimal point, or None when there is none. Presolve is off: these LPs are mostly
-    small and many, and it took more time than it saved."""
+    """An optimal point, or None when there is none. Presolve is off unless asked for: these
+    LPs are mostly small and many, and it took more time than it saved."""
     a_ub, b_ub = inequality if inequality is not None else (None, None)
     result = linprog(
         objective,
@@ -558,7 +602,7 @@ def _solve(
         b_eq=b_eq,
         bounds=bounds,
         method="highs",
-        options={"presolve": False},
+        options={"presolve": presolve},
     )
     if result.status == 2:
         return None
@@ -605,8 +649,6 @@ def _protect_table(
     required = tables.required[cells]
     on = hidden[cells]
     low, high = count.copy(), count.copy()
-    attacker = _Attacker(matrix, count, upper)
-    attacker.hide(np.flatnonzero(on))
 
     def widen(points: list[np.ndarray], where: np.ndarray) -> None:
         for point in points:
@@ -616,18 +658,42 @@ def _protect_table(
     def covered(target: int) -> bool:
         return bool(wide_enough(low[target], high[target], required[target]))
 
+    attacker = None
     while True:
-        _audit(attacker, count, required, on, low, high, rng)
-        todo = np.flatnonzero(on & ~wide_enough(low, high, required))
+        secret = np.flatnonzero(on)
+        a_eq = _constraints(matrix, secret)
+        sub_low, sub_high = low[secret], high[secret]
+        _audit(a_eq, count[secret], upper[secret], required[secret], sub_low, sub_high, rng)
+        low[secret], high[secret] = sub_low, sub_high
+        todo = secret[~wide_enough(sub_low, sub_high, required[secret])]
         if not todo.size:
             break
+        if attacker is None and np.count_nonzero(on) >= WHOLE_TABLE_SHARE * len(on):
+            attacker = _Attacker(matrix, count, upper)
+        if attacker is not None:
+            attacker.hide(secret)
         for target in todo:
-            if covered(target):
-                continue
-            # Upwards first: a small count has less room below than the width it needs.
-            for direction in (1.0, -1.0):
-                if not covered(target):
-                    widen([_extreme(attacker, count, required, target, direction)], everything)
+            if attacker is not None:
+                # Upwards first: a small count has less room below than the width it needs.
+                for direction in (1.0, -1.0):
+                    if not covered(target):
+                        point = _extreme(attacker, count, required, target, direction)
+                        widen([point], everything)
+            elif not covered(target):
+                if not np.array_equal(secret, np.flatnonzero(on)):
+                    secret = np.flatnonzero(on)
+                    a_eq = _constraints(matrix, secret)
+                position = int(np.searchsorted(secret, target))
+                near = _neighbourhood(a_eq, a_eq.tocsc(), position, ENDS_HOPS)
+                part = secret[near]
+                ends = _ends(
+                    _constraints(a_eq, near),
+                    count[part],
+                    upper[part],
+                    required[part],
+                    int(np.searchsorted(near, position)),
+                )
+                widen(list(ends), part)
             width = required[target]
             while not covered(target):
                 # Each published cell costs the same: the fewer hidden the better.
@@ -647,9 +713,9 @@ def _protect_table(
                 if changes is None:
                     raise RuntimeError("no suppression pattern protects this cell")
                 moved = (np.abs(changes[0]) > TOLERANCE) | (np.abs(changes[1]) > TOLERANCE)
-                newly = region[moved & ~on[region]]
-                on[newly] = True
-                attacker.hide(newly)
+                on[region[moved]] = True
+                if attacker is not None:
+                    attacker.hide(region[moved])
                 widen([count[region] + change for change in changes], region)
                 # A fractional pair of tables can fall short once rounded: ask for one more.
                 width += 1

@@ -2,8 +2,10 @@
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from geo.areas import aggregate_relations
+from indicators import protection
 from indicators.suppression import SUPPRESSION_REASON, primary_suppression, suppress_small_counts
 
 RELATIONS = [("H", ["A", "B", "C"])]
@@ -133,3 +135,20 @@ def test_demo_store_has_no_recoverable_suppressed_cell(demo_engine):
         .all()
     )
     assert_no_single_hidden_cell(cells, aggregate_relations())
+
+
+def test_the_whole_table_model_finds_a_hidden_cells_extremes_by_hand():
+    """H = A + B + C with H = 10 and C = 0 published, A = 3 and B = 7 hidden: A can be
+    anything from 0 to 10, and within its required width of 5 the LPs find 8 and 0; a
+    second cell pushed afterwards starts from the last solve's basis and is right too."""
+    matrix = sp.csr_matrix(np.array([[1.0, -1.0, -1.0, -1.0]]))
+    count = np.array([10.0, 3.0, 7.0, 0.0])
+    required = np.full(4, 5.0)
+    attacker = protection._Attacker(matrix, count, np.full(4, np.inf))
+    attacker.hide(np.array([1, 2]))
+    high = protection._extreme(attacker, count, required, 1, 1.0)
+    low = protection._extreme(attacker, count, required, 1, -1.0)
+    assert high.tolist() == [10.0, 8.0, 2.0, 0.0]
+    assert low.tolist() == [10.0, 0.0, 10.0, 0.0]
+    assert protection._extreme(attacker, count, required, 2, 1.0)[2] == 10.0
+    assert protection._extreme(attacker, count, required, 2, -1.0)[2] == 2.0
