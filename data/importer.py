@@ -721,7 +721,7 @@ def _spill_cubes(
 ) -> SpilledCubes:
     """The published rows one indicator at a time (its slices depend on nothing else), each
     written to ``folder``: the disclosure control makes computing them the slow part of an
-    import, so the plan and the write share them, and memory holds one at a time."""
+    import, so the plan and the write share them, and memory holds one per core at a time."""
     groups = list(clean.groupby("indicator_id", sort=True, observed=True))
 
     def spill(position: int) -> tuple[str, Path]:

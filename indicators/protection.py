@@ -70,8 +70,8 @@ REPAIR_HOPS = 3
 PRESOLVE_ABOVE = 1000
 # A table at least this much hidden gets its open cells' LPs on one hot-started model of the
 # whole table (_Attacker); below it, each gets a fresh LP over its neighbourhood. With most
-# cells hidden a neighbourhood is most of the table, and the hot start wins (the import
-# bench's largest table, 70 % hidden: 66 s instead of 140); with few hidden the
+# cells hidden a neighbourhood is most of the table, and the hot start wins (on one core,
+# an indicator whose largest table is 70 % hidden: 75 s instead of 160); with few hidden the
 # neighbourhood is small and the whole table's model, mostly fixed cells, is slow to pivot
 # (a table 35 % hidden: 50 s instead of 43).
 WHOLE_TABLE_SHARE = 0.5
