@@ -427,7 +427,9 @@ class _Attacker:
     starts every LP afresh.
     """
 
-    def __init__(self, matrix: sp.csr_matrix, count: np.ndarray, upper: np.ndarray) -> None:
+    def __init__(
+        self, matrix: sp.csr_matrix, count: np.ndarray, upper: np.ndarray, hidden: np.ndarray
+    ) -> None:
         self._upper = np.where(np.isinf(upper), highspy.kHighsInf, upper)
         self._highs = highspy.Highs()
         self._highs.setOptionValue("output_flag", False)
@@ -443,6 +445,7 @@ class _Attacker:
         lp.a_matrix_.index_ = columns.indices
         lp.a_matrix_.value_ = columns.data
         self._highs.passModel(lp)
+        self.hide(np.flatnonzero(hidden))
 
     def hide(self, cells: np.ndarray) -> None:
         """Free ``cells`` between 0 and their upper bound."""
@@ -669,9 +672,8 @@ def _protect_table(
         if not todo.size:
             break
         if attacker is None and np.count_nonzero(on) >= WHOLE_TABLE_SHARE * len(on):
-            attacker = _Attacker(matrix, count, upper)
-        if attacker is not None:
-            attacker.hide(secret)
+            # Built once: every cell a repair hides from then on is freed in it as well.
+            attacker = _Attacker(matrix, count, upper, on)
         for target in todo:
             if attacker is not None:
                 # Upwards first: a small count has less room below than the width it needs.

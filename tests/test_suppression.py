@@ -144,8 +144,8 @@ def test_the_whole_table_model_finds_a_hidden_cells_extremes_by_hand():
     matrix = sp.csr_matrix(np.array([[1.0, -1.0, -1.0, -1.0]]))
     count = np.array([10.0, 3.0, 7.0, 0.0])
     required = np.full(4, 5.0)
-    attacker = protection._Attacker(matrix, count, np.full(4, np.inf))
-    attacker.hide(np.array([1, 2]))
+    hidden = np.array([False, True, True, False])
+    attacker = protection._Attacker(matrix, count, np.full(4, np.inf), hidden)
     high = protection._extreme(attacker, count, required, 1, 1.0)
     low = protection._extreme(attacker, count, required, 1, -1.0)
     assert high.tolist() == [10.0, 8.0, 2.0, 0.0]
